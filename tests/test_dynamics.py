@@ -401,10 +401,6 @@ def _read_mot(path: Path) -> pd.DataFrame:
 
 
 def _read_opensim_trial():
-    try:  # the package's readers, when they exist
-        from lungelab.io import read  # noqa: F401
-    except ImportError:
-        pass
     return (_read_trc(DATA / "subject01_walk1.trc"), _read_mot(DATA / "subject01_walk1_grf.mot"),
             _read_mot(DATA / "gait10dof18musc_subject01_walk_ID.sto"))
 
@@ -466,9 +462,12 @@ def opensim_walk_inverse_dynamics(cutoff_hz: float = 6.0, filter_grf: bool = Tru
         "hip": -ref["hip_flexion_r_moment"].to_numpy(),
         "knee": ref["knee_angle_r_moment"].to_numpy(),
         "ankle": -ref["ankle_angle_r_moment"].to_numpy()}, index=t)
-    on = fy[strikes[0]:] >= 20.0
-    off = strikes[0] + int(np.argmin(on))
-    info = {"mass_kg": mass, "stance_s": (tg[strikes[0]], tg[off]), "subject": subject}
+    offs = np.flatnonzero((fy[1:] < 20.0) & (fy[:-1] >= 20.0)) + 1
+    off = offs[offs > strikes[0]][0]
+    info = {"mass_kg": mass, "stance_s": (tg[strikes[0]], tg[off]), "subject": subject,
+            # right-leg swing phases (GRF < 20 N), a frame inside each end
+            "swings_s": [(tg[a] + 0.01, tg[b] - 0.01) for a, b in
+                         zip(offs, strikes[strikes > offs[0]], strict=False)]}
     return result, reference, info
 
 
@@ -497,7 +496,8 @@ def opensim_walk():
 
 def test_opensim_walk_mass_and_stance(opensim_walk):
     _, _, info = opensim_walk
-    assert 70.0 < info["mass_kg"] < 76.0  # 72.9 kg; OpenSim's scaled model: about 72.6
+    # 72.9 kg; the scaled gait2354 model of opensim-models implies about 72.6 kg
+    assert 70.0 < info["mass_kg"] < 76.0
     t0, t1 = info["stance_s"]
     assert t0 == pytest.approx(0.617, abs=0.01) and t1 == pytest.approx(1.408, abs=0.01)
 
@@ -505,8 +505,9 @@ def test_opensim_walk_mass_and_stance(opensim_walk):
 def test_opensim_walk_stance_moments_match_reference(opensim_walk):
     result, reference, info = opensim_walk
     stats = compare(result, reference, info["stance_s"])
-    # achieved (6 Hz, GRF filtered alike): hip 16.2 N·m / 15.9 % / r 0.962,
-    # knee 15.6 N·m / 16.0 % / r 0.984, ankle 2.0 N·m / 1.4 % / r 1.000
+    # achieved (6 Hz, GRF filtered alike): hip 15.5 N·m / 15.2 % of range / r 0.966,
+    # knee 14.8 N·m / 15.2 % / r 0.986, ankle 1.8 N·m / 1.3 % / r 1.000.  Most of the
+    # hip and knee difference is the joint-centre definition (see the docs).
     assert stats["ankle"]["r"] > 0.995
     assert stats["ankle"]["rms_nm"] < 4.0 and stats["ankle"]["rms_pct_range"] < 3.0
     assert stats["knee"]["r"] > 0.97
@@ -515,3 +516,17 @@ def test_opensim_walk_stance_moments_match_reference(opensim_walk):
     assert stats["hip"]["rms_nm"] < 18.0 and stats["hip"]["rms_pct_range"] < 18.0
     # the peak plantarflexor moment in push-off: about 130 N·m in both
     assert stats["ankle"]["peak_ours"] == pytest.approx(stats["ankle"]["peak_ref"], rel=0.05)
+
+
+def test_opensim_walk_swing_moments_match_reference(opensim_walk):
+    # GRF = 0: the moments come from gravity and inertia alone
+    result, reference, info = opensim_walk
+    assert len(info["swings_s"]) == 2
+    for window in info["swings_s"]:
+        stats = compare(result, reference, window)
+        # achieved: knee 1.5-1.6 N·m, r 0.98-0.99; hip 4.9-5.2 N·m, r 0.65-0.71;
+        # ankle 0.5 N·m
+        assert stats["knee"]["r"] > 0.97 and stats["knee"]["rms_nm"] < 2.5
+        assert stats["hip"]["rms_nm"] < 7.0 and stats["hip"]["r"] > 0.5
+        assert stats["ankle"]["rms_nm"] < 1.0
+        assert not result.loc[window[0]:window[1], "in_contact"].any()
