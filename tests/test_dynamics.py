@@ -530,3 +530,48 @@ def test_opensim_walk_swing_moments_match_reference(opensim_walk):
         assert stats["hip"]["rms_nm"] < 7.0 and stats["hip"]["r"] > 0.5
         assert stats["ankle"]["rms_nm"] < 1.0
         assert not result.loc[window[0]:window[1], "in_contact"].any()
+
+
+# ---------------------------------------------------------------------------
+# 7. real data: Winter's Appendix A stride, swing phase only (no GRF in the file)
+# ---------------------------------------------------------------------------
+WINTER = Path(__file__).resolve().parents[1] / "data" / "real" / "bmc-winter-isb" / "wn35b.txt"
+
+
+def test_winter_swing_phase_moment_pattern():
+    """Swing-phase moments of Winter's smoothed stride follow the textbook pattern.
+
+    wn35b.txt: smoothed sagittal markers (values in m despite the "cm" unit line),
+    69.9 Hz.  Right heel strikes at frames 28 and 98, toe off at frame 69 (1-based;
+    Winter 2009, Appendix A).  Without GRF only the swing phase can be computed.  With
+    the Winter segment table the moments in N·m/kg do not depend on the body mass.
+    Expected (Winter 2009, ch. 5): early swing hip flexor and knee extensor moments
+    (the swing is started and the knee flexion checked), terminal swing hip extensor
+    and knee flexor moments (the hamstrings decelerate the leg), a near-zero ankle
+    moment, and about 60° peak knee flexion.
+    """
+    if not WINTER.is_file():
+        pytest.fail(f"real data missing: {WINTER}")
+    d = np.loadtxt(WINTER, skiprows=3)
+    t = d[:, 0]
+    col = lambda i: d[:, 1 + 2 * i: 3 + 2 * i]  # noqa: E731
+    # columns: shoulder, hip, tibial epicondyle (the knee marker of Table A.1),
+    # fibula head, ankle, heel, ball, toes
+    hip, knee, ankle, heel, toe = col(1), col(2), col(4), col(5), col(7)
+    length = lambda a, b: float(np.linalg.norm(a - b, axis=1).mean())  # noqa: E731
+    subject = Subject(mass_kg=56.7, height_m=1.56, sex="female", table="winter",
+                      thigh_length_m=length(hip, knee), shank_length_m=length(knee, ankle),
+                      foot_length_m=length(heel, toe))
+    r = inverse_dynamics(t, hip, knee, ankle, heel, toe, segments=subject)  # data smoothed
+    # swings: rows 1-26 (the first row is an edge frame) and rows 69-96
+    for rows in (np.arange(1, 27), np.arange(69, 97)):
+        sw = r.iloc[rows]
+        early, late = sw.iloc[: len(rows) // 3], sw.iloc[-len(rows) // 3:]
+        # achieved: ankle max |M| 0.055 N·m/kg; early knee +0.18/+0.15, hip -0.36/-0.29;
+        # late knee -0.31/-0.33, hip +0.40/+0.42; peak knee flexion 60.2/59.6 deg
+        assert sw["ankle_moment_nm_per_kg"].abs().max() < 0.06
+        assert early["knee_moment_nm_per_kg"].max() > 0.1
+        assert early["hip_moment_nm_per_kg"].min() < -0.2
+        assert late["knee_moment_nm_per_kg"].min() < -0.25
+        assert late["hip_moment_nm_per_kg"].max() > 0.3
+        assert 55.0 < np.degrees(sw["knee_flexion_rad"].max()) < 65.0
