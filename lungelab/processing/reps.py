@@ -196,7 +196,8 @@ def detect_reps(signal: Any, rate_hz: float | None = None, *, time: Any = None,
         - ``descent_s``: start → arrival at the bottom (descent speed falls below
           the threshold); ``hold_s``: time held at the bottom (arrival → departure);
           ``ascent_s``: departure → end; ``duration_s`` = end − start (s);
-        - ``complete``: both start and end found.
+        - ``complete``: both start and end found.  Durations that need a missing
+          event are NaN (e.g. ``hold_s`` of a rep cut by the recording's end).
 
     Raises
     ------
@@ -282,9 +283,9 @@ def detect_reps(signal: Any, rate_hz: float | None = None, *, time: Any = None,
             t_end = t[i_end] if i_end is not None else np.nan
             if complete and t_end - t_start < min_duration_s:
                 continue
-            t_arr = t[i_arrive] if i_arrive is not None else t[ib]
-            t_lv = t[i_leave] if i_leave is not None else t[ib]
-            t_arr, t_lv = min(t_arr, t[ib]), max(t_lv, t[ib])
+            # arrival at / departure from the bottom; unknown (NaN) on a cut side
+            t_arr = min(t[i_arrive], t[ib]) if i_arrive is not None else np.nan
+            t_lv = max(t[i_leave], t[ib]) if i_leave is not None else np.nan
             rows.append({
                 "i_start": i_start, "i_bottom": ib, "i_end": i_end,
                 "t_start": t_start, "t_bottom": t[ib], "t_end": t_end,
