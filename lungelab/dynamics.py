@@ -618,6 +618,9 @@ def harrington_hip_centre(rasis: ArrayLike, lasis: ArrayLike, sacrum: ArrayLike,
     mid = 0.5 * (r + left)
     z = r - left
     pw = np.linalg.norm(z, axis=1)
+    if np.any(pw <= 0) or np.any(np.linalg.norm(mid - s, axis=1) <= 0):
+        raise InputRangeError("rasis, lasis, sacrum", "<arrays>",
+                              "three distinct pelvis markers on every frame")
     z = z / pw[:, None]
     v = mid - s
     x = v - np.sum(v * z, axis=1)[:, None] * z
@@ -637,11 +640,11 @@ def _cluster_frames(markers: Array) -> tuple[Array, Array]:
     The columns of the rotation are the cluster's axes in the lab frame.
     """
     origin = markers.mean(axis=1)
-    e1 = markers[:, 1] - markers[:, 0]
-    e1 /= np.linalg.norm(e1, axis=1)[:, None]
-    w = markers[:, 2] - markers[:, 0]
-    e3 = np.cross(e1, w)
-    e3 /= np.linalg.norm(e3, axis=1)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):  # degenerate -> NaN, checked
+        e1 = markers[:, 1] - markers[:, 0]
+        e1 = e1 / np.linalg.norm(e1, axis=1)[:, None]
+        e3 = np.cross(e1, markers[:, 2] - markers[:, 0])
+        e3 = e3 / np.linalg.norm(e3, axis=1)[:, None]
     e2 = np.cross(e3, e1)
     return origin, np.stack([e1, e2, e3], axis=2)
 
@@ -682,6 +685,10 @@ def functional_joint_centre(proximal_markers: ArrayLike, distal_markers: ArrayLi
             raise InputRangeError(name, _describe(a), "finite values")
     o_p, r_p = _cluster_frames(prox)
     o_d, r_d = _cluster_frames(dist)
+    for name, r in (("proximal_markers", r_p), ("distal_markers", r_d)):
+        if not np.all(np.isfinite(r)):
+            raise InputRangeError(name, "<array>", "markers that span a plane on every frame",
+                                  "the first three markers are coincident or collinear")
     n = prox.shape[0]
     a = np.concatenate([r_p, -r_d], axis=2).reshape(3 * n, 6)
     b = (o_d - o_p).reshape(3 * n)

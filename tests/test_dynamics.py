@@ -575,3 +575,15 @@ def test_winter_swing_phase_moment_pattern():
         assert late["knee_moment_nm_per_kg"].min() < -0.25
         assert late["hip_moment_nm_per_kg"].max() > 0.3
         assert 55.0 < np.degrees(sw["knee_flexion_rad"].max()) < 65.0
+
+
+def test_joint_centre_helpers_reject_degenerate_markers():
+    pts = np.zeros((5, 3))
+    with pytest.raises(InputRangeError, match="distinct"):
+        harrington_hip_centre(pts, pts, pts)
+    line = np.stack([pts, pts + [1.0, 0, 0], pts + [2.0, 0, 0]], axis=1)
+    good = np.stack([pts, pts + [1.0, 0, 0], pts + [0, 1.0, 0]], axis=1)
+    with pytest.raises(InputRangeError, match="proximal_markers"):
+        functional_joint_centre(line, good)
+    with pytest.raises(InputRangeError, match="distal_markers"):
+        functional_joint_centre(good, good[:, :2])
