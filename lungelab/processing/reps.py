@@ -55,7 +55,7 @@ REP_COLUMNS = (
 
 
 _EDGE_FRACTION = 0.25
-"""A rep is cut by the recording's edge if the speed there exceeds this fraction of its peak."""
+"""A rep is cut by the recording's edge if the speed near it stays above this × its peak."""
 
 
 def _zigzag(s: np.ndarray, h: float) -> tuple[list[tuple[int, str]], tuple[int, str] | None]:
@@ -109,9 +109,10 @@ def _phase(s: np.ndarray, speed: np.ndarray, a: int, b: int,
     edges and wiggles during pauses cannot be mistaken for it.  The onset is the last
     sample in [a, peak] slower than ``thr_frac`` × peak, the offset the first such
     sample in [peak, b].  If noise keeps the speed above the threshold, the slowest
-    sample is used instead; None if that is the recording's first (onset) or last
-    (offset) sample and still faster than ``_EDGE_FRACTION`` × peak: the movement
-    was under way when the recording started or stopped.
+    sample is used instead, except when the window reaches the recording's first
+    (onset) or last (offset) sample and its median speed over the half next to that
+    edge exceeds ``_EDGE_FRACTION`` × peak: the movement was under way when the
+    recording started or stopped, and None is returned.
     """
     n = s.size
     frac = (s[a:b + 1] - s[a]) / (s[b] - s[a])
@@ -127,14 +128,14 @@ def _phase(s: np.ndarray, speed: np.ndarray, a: int, b: int,
         onset: int | None = a + int(below[-1])
     else:
         onset = a + int(np.argmin(before))
-        if onset == 0 and speed[0] > _EDGE_FRACTION * peak:
+        if a == 0 and np.median(before[:max(1, before.size // 2)]) > _EDGE_FRACTION * peak:
             onset = None
     below = np.flatnonzero(after < thr)
     if below.size:
         offset: int | None = k + int(below[0])
     else:
         offset = k + int(np.argmin(after))
-        if offset == n - 1 and speed[-1] > _EDGE_FRACTION * peak:
+        if b == n - 1 and np.median(after[after.size // 2:]) > _EDGE_FRACTION * peak:
             offset = None
     return onset, offset
 
