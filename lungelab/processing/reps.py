@@ -16,12 +16,19 @@ height of the hip or pelvis (``bottom="min"``) or the front-knee flexion angle
 2. **Bottom** = the deepest sample (extremum of the filtered signal) between the
    two tops.
 3. **Start** = movement onset of the descent: going back from the instant of peak
-   descent speed, the last sample where the speed is below ``onset_speed`` × that
-   peak.  **End** = the first sample after the peak ascent speed where the speed
-   drops below ``onset_speed`` × the ascent peak.  So the length of a pause at the
-   top does not move the start or end, and two reps separated by a pause never merge.
+   descent speed (searched where the signal is 20–80 % of the way down, so edge
+   transients of the filter cannot pose as the peak), the last sample where the
+   speed is below ``onset_speed`` × that peak.  **End** = the first sample after
+   the peak ascent speed where the speed drops below ``onset_speed`` × the ascent
+   peak.  If noise keeps the speed above the threshold between two reps, the
+   slowest sample is used.  So the length of a pause at the top does not move the
+   start or end, and two reps separated by a pause never merge.  Arrival at and
+   departure from the bottom are found the same way and give the hold time.
 4. Reps shorter than ``min_duration_s`` or shallower than ``min_amplitude`` are
-   dropped.
+   dropped.  A rep whose start (end) falls before (after) the recording — the
+   speed near the edge stays above 25 % of the phase's peak, or the recording
+   starts (ends) at the bottom, as in sit-to-stand trials — is *partial*; partial
+   reps are returned only with ``include_partial=True``.
 
 A speed threshold of 5 % of peak speed is a common movement-onset criterion in
 motor-control studies; for a minimum-jerk movement it fires 6 % of the movement
