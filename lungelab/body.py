@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from .errors import InputRangeError
@@ -40,7 +40,7 @@ ANTHROPOMETRIC_TABLES = ("de_leva", "winter")
 _TABLE_FILES = {"de_leva": "segments_de_leva_1996.csv", "winter": "segments_winter_2009.csv"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_table(filename: str) -> tuple[dict[str, str], ...]:
     text = resources.files("lungelab.tables").joinpath(filename).read_text(encoding="utf-8")
     return tuple(csv.DictReader(text.splitlines()))

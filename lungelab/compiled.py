@@ -9,9 +9,9 @@ therefore needs neither SymPy nor a lambdify at start-up.
 Staleness cannot go unnoticed: the generated file records the SHA-256 of the source
 files the expressions are derived from (:data:`SOURCE_FILES`).  On first use the hash
 is recomputed; if it differs, the code is regenerated from SymPy in memory (with a
-warning telling the developer to run ``python -c "import lungelab.compiled as c; c.write_generated()"``), so a stale
-cache is never used.  A test regenerates the module and checks it numerically
-against the stored one.
+warning telling the developer to run ``make regenerate``, which calls
+:func:`write_generated`), so a stale cache is never used.  A test regenerates the
+module and checks it numerically against the stored one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import importlib
 import os
 import tempfile
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 __all__ = ["chain_function", "generate_source", "write_generated", "source_hash",
@@ -68,7 +68,7 @@ def _output_names() -> tuple[str, ...]:
 OUTPUT_NAMES = _output_names()
 
 
-@lru_cache(maxsize=None)
+@cache
 def symbolic_outputs(mode: str) -> dict:
     """Every output of the chain as a SymPy expression, keyed by output name."""
     from .loads import loads
@@ -113,7 +113,7 @@ def _function_source(mode: str) -> str:
     for sym_, expr in replacements:
         lines.append(f"    {sym_} = {printer.doprint(expr)}")
     lines.append("    return (")
-    for n, e in zip(names, reduced):
+    for n, e in zip(names, reduced, strict=True):
         lines.append(f"        {printer.doprint(e)},  # {n}")
     lines.append("    )")
     return "\n".join(lines)
@@ -163,7 +163,7 @@ def _module_from_source(src: str):
     return namespace
 
 
-@lru_cache(maxsize=None)
+@cache
 def _namespace() -> dict:
     try:
         mod = importlib.import_module("lungelab._generated.lunge_chain")

@@ -146,12 +146,14 @@ def symbolic_chain():
 
     th = sp.Symbol(r"\theta", real=True)
     M = sp.Symbol(r"M_{knee}", real=True)
-    R = sp.Rational
-    ma = R(8, 10**8) * th**3 - R(13, 10**6) * th**2 + R(28, 10**5) * th + R(46, 1000)
-    ratio = (R(462, 1000) + R(147, 10**5) * th - R(384, 10**7) * th**2) / (
-        1 - R(162, 10**4) * th + R(155, 10**6) * th**2 - R(698, 10**9) * th**3)
-    area = (R(2, 10**5) * th**4 - R(33, 10**4) * th**3 + R(1099, 10**4) * th**2
-            + R(35273, 10**4) * th + R(81058, 1000))
+    def F(text: str):
+        return sp.Float(text)
+
+    ma = F("8.0e-8") * th**3 - F("1.3e-5") * th**2 + F("2.8e-4") * th + F("0.046")
+    ratio = (F("0.462") + F("0.00147") * th - F("3.84e-5") * th**2) / (
+        1 - F("0.0162") * th + F("1.55e-4") * th**2 - F("6.98e-7") * th**3)
+    area = (F("2.0e-5") * th**4 - F("0.0033") * th**3 + F("0.1099") * th**2
+            + F("3.5273") * th + F("81.058"))
     fq = sp.Max(M, 0) / ma
     return {"theta": th, "M": M, "moment_arm": ma, "ratio": ratio, "area_quartic": area,
             "quad_force": fq, "pfj_force": ratio * fq, "pfj_stress": ratio * fq / area}

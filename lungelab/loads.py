@@ -40,7 +40,7 @@ Assumptions (all explicit, all parameters)
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 __all__ = ["loads", "MODES", "JOINTS"]
 
@@ -54,7 +54,7 @@ def _cross(r, F):
     return r[0] * F[1] - r[1] * F[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def loads(mode: str) -> dict:
     """Symbolic ground reactions and joint moments.
 

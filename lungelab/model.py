@@ -139,6 +139,51 @@ class LungeResult:
         """:meth:`to_dict` as JSON text."""
         return json.dumps(self.to_dict(), **kwargs)
 
+    def joint_table(self):
+        """Joint angles and moments, one row per joint (DataFrame).
+
+        Columns: ``angle_deg`` (dorsiflexion/flexion positive), ``moment_nm`` and
+        ``moment_nm_per_kg`` (extensor/plantarflexor positive; NaN if not balanced).
+        """
+        import pandas as pd
+
+        rows = []
+        for j in JOINTS:
+            rows.append({
+                "joint": j,
+                "angle_deg": self.joint_angles_deg[j],
+                "moment_nm": self.moments_nm[j] if self.moments_nm else float("nan"),
+                "moment_nm_per_kg": (self.moments_nm_per_kg[j] if self.moments_nm_per_kg
+                                     else float("nan")),
+            })
+        return pd.DataFrame(rows).set_index("joint")
+
+    def load_table(self):
+        """Foot reactions and knee loads, one row per quantity (DataFrame with units)."""
+        import pandas as pd
+
+        d = self.to_dict()
+        nan = float("nan")
+        grf = d["grf_n"] or {}
+        hor = d["grf_horizontal_n"] or {}
+        rows = [
+            ("front foot share", d["front_share"], "1"),
+            ("front heel share (of front foot)", d["front_heel_share"], "1"),
+            ("vertical GRF front heel", grf.get("front_heel", nan), "N"),
+            ("vertical GRF front toes", grf.get("front_toes", nan), "N"),
+            ("vertical GRF rear foot", grf.get("rear", nan), "N"),
+            ("horizontal GRF front (+ forward)", hor.get("front", nan), "N"),
+            ("horizontal GRF rear (+ forward)", hor.get("rear", nan), "N"),
+            ("knee past toes (- = behind)", d["knee_past_toes_m"], "m"),
+            ("rear knee height (joint centre)", d["rear_knee_height_m"], "m"),
+            ("step length (ball to ball)", d["step_length_m"], "m"),
+            ("quadriceps force", d["quad_force_n"], "N"),
+            ("patellofemoral force", d["pfj_force_n"], "N"),
+            ("patellofemoral stress", d["pfj_stress_mpa"], "MPa"),
+        ]
+        return pd.DataFrame([{"quantity": q, "value": nan if v is None else v, "unit": u}
+                             for q, v, u in rows]).set_index("quantity")
+
 
 class LungeModel:
     """A subject, a load and the modelling assumptions, ready to evaluate lunges.
@@ -265,7 +310,7 @@ class LungeModel:
             out = f(**{k: p[k] for k in INPUT_NAMES})
         shape = np.broadcast_shapes(*(np.shape(p[k]) for k in INPUT_NAMES))
         return {n: np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
-                for n, v in zip(OUTPUT_NAMES, out)}
+                for n, v in zip(OUTPUT_NAMES, out, strict=True)}
 
     def _frame(self, raw, p, mode, mask_unbalanced, pd):
         shape = np.broadcast_shapes(*(np.shape(p[k]) for k in INPUT_NAMES))
@@ -324,6 +369,47 @@ class LungeModel:
             cols[f"{name}_x_m"] = raw[f"x_{name}"]
             cols[f"{name}_y_m"] = raw[f"y_{name}"]
         return pd.DataFrame(cols)
+
+    def with_(self, **changes) -> LungeModel:
+        """A copy with some settings changed (subject, load, grf_convergence, ...)."""
+        kw = {"subject": self.subject, "load": self.load,
+              "grf_convergence": self.grf_convergence,
+              "contact_area_model": self.contact_area_model,
+              "weight_bearing_area": self.weight_bearing_area}
+        kw.update(changes)
+        return LungeModel(**kw)
+
+    def convergence_sensitivity(self, posture: LungePosture | None = None,
+                                options=("vertical", 2.0, 1.0, "com", 0.4), **shares):
+        """Front-leg loads of one posture under several GRF-convergence assumptions.
+
+        Parameters
+        ----------
+        posture : LungePosture
+        options : sequence
+            Values accepted by ``grf_convergence`` (``"com"``, ``"vertical"``, heights m).
+        **shares
+            ``front_share=`` or ``front_heel_share=`` as in :meth:`solve`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per option: convergence height (m), horizontal front GRF (N),
+            the six joint moments (N·m) and the PFJ stress (MPa).
+        """
+        import pandas as pd
+
+        rows = []
+        for opt in options:
+            r = self.with_(grf_convergence=opt).solve(posture, **shares)
+            z = (r.positions_m["com_system"][1] if opt == "com" else
+                 float("inf") if opt == "vertical" else float(opt))
+            row = {"grf_convergence": str(opt), "convergence_height_m": z,
+                   "grf_front_horizontal_n": (r.grf_horizontal_n or {}).get("front")}
+            row.update({f"{j}_moment_nm": (r.moments_nm or {}).get(j) for j in JOINTS})
+            row["pfj_stress_mpa"] = r.pfj_stress_mpa
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("grf_convergence")
 
     # -- one posture ---------------------------------------------------------------
     def solve(self, posture: LungePosture | None = None, *, front_share=None,

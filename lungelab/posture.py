@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache
 
 from .body import Subject, _check_number
 from .errors import InputRangeError
@@ -55,7 +55,7 @@ ANGLE_RANGES_DEG = {
 active knee flexion); the other limits bound what the sagittal model can represent."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def geometry() -> dict:
     """Symbolic geometry of the lunge posture.
 

@@ -14,9 +14,10 @@ This module imports SymPy lazily, so ``import lungelab`` stays fast; call
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
-__all__ = ["SymbolInfo", "SYMBOLS", "BODY", "POSTURE", "LOAD", "ASSUMPTION", "sym", "symbols", "latex_names"]
+__all__ = ["SymbolInfo", "SYMBOLS", "BODY", "POSTURE", "LOAD", "ASSUMPTION", "sym", "symbols",
+           "latex_names"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ ASSUMPTION = (
 SYMBOLS: dict[str, SymbolInfo] = {s.name: s for s in BODY + POSTURE + LOAD + ASSUMPTION}
 
 
-@lru_cache(maxsize=None)
+@cache
 def sym(name: str):
     """Return the SymPy symbol called ``name`` (real; positive where physical)."""
     import sympy as sp

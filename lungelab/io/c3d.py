@@ -164,6 +164,7 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
         raise DataFileError(path, "corrupted parameter section (no end marker)",
                             field="parameters")
 
+    named = {(groups.get(gid, ""), pname): entry for (gid, pname), entry in params.items()}
     n_points = u16(2)
     analog_per_frame = u16(4)
     first, last = u16(6), u16(8)
@@ -172,7 +173,7 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
     sign_byte = {84: raw[15], 85: raw[13], 86: raw[12]}[processor]
     is_float = bool(sign_byte & 0x80)
     n_frames = last - first + 1 if last >= first else 0
-    frames_param = _int_param(raw, params, groups, "POINT", "FRAMES", endian)
+    frames_param = _int_value(raw, named, "POINT", "FRAMES", endian)
     if frames_param is not None and frames_param > 65535:
         n_frames = max(n_frames, frames_param)
     if data_block < 1:
@@ -185,26 +186,52 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
         raise DataFileError(path, f"truncated: the header announces {n_frames} frames "
                             f"({need_bytes} bytes) but the file has {size} bytes "
                             f"(about {have} complete frames)", field="data")
-    for group, pname, expected in (("POINT", "USED", n_points),):
-        value = _int_param(raw, params, groups, group, pname, endian)
-        if value is not None and value != expected:
-            raise DataFileError(path, f"POINT:USED={value} disagrees with the header "
-                                f"({expected} points)", field="POINT:USED")
+
+    def require(group: str, pname: str, kinds: tuple[int, ...], minimum: int) -> None:
+        entry = named.get((group, pname))
+        if entry is None:
+            raise DataFileError(path, "required parameter is missing",
+                                field=f"{group}:{pname}")
+        ptype, dims, _ = entry
+        count = (math.prod(dims[1:]) if len(dims) > 1 else 1) if ptype == -1 else (
+            math.prod(dims) if dims else 1)
+        if ptype not in kinds or count < minimum:
+            raise DataFileError(path, f"parameter has type {ptype} and {count} value(s), "
+                                f"expected at least {minimum}", field=f"{group}:{pname}")
+
+    used = _int_value(raw, named, "POINT", "USED", endian)
+    if used is not None and used != n_points:
+        raise DataFileError(path, f"POINT:USED={used} disagrees with the header "
+                            f"({n_points} points)", field="POINT:USED")
+    require("POINT", "RATE", (4,), 1)
+    require("POINT", "SCALE", (4,), 1)
+    if n_points:
+        require("POINT", "USED", (1, 2), 1)
+        require("POINT", "LABELS", (-1,), 1)
+    n_analogs = _int_value(raw, named, "ANALOG", "USED", endian) or 0
+    if analog_per_frame or n_analogs:
+        if not n_analogs or analog_per_frame % n_analogs:
+            raise DataFileError(path, f"ANALOG:USED={n_analogs} does not divide the "
+                                f"{analog_per_frame} analog samples per frame of the header",
+                                field="ANALOG:USED")
+        require("ANALOG", "RATE", (4,), 1)
+        require("ANALOG", "GEN_SCALE", (4,), 1)
+        require("ANALOG", "SCALE", (4,), n_analogs)
+        require("ANALOG", "OFFSET", (1, 2), n_analogs)
+        require("ANALOG", "LABELS", (-1,), 1)
     return {"n_frames": n_frames, "processor": _PROCESSORS[processor]}
 
 
-def _int_param(raw: bytes, params: dict[tuple[int, str], tuple[int, list[int], int]],
-               groups: dict[int, str], group: str, name: str, endian: str) -> int | None:
-    ids = [gid for gid, gname in groups.items() if gname == group]
-    for gid in ids:
-        entry = params.get((gid, name))
-        if entry is None:
-            continue
-        ptype, _dims, at = entry
-        if ptype == 2:
-            return int(struct.unpack_from(endian + "H", raw, at)[0])
-        if ptype == 1:
-            return int(raw[at])
+def _int_value(raw: bytes, named: dict[tuple[str, str], tuple[int, list[int], int]],
+               group: str, name: str, endian: str) -> int | None:
+    entry = named.get((group, name))
+    if entry is None:
+        return None
+    ptype, _dims, at = entry
+    if ptype == 2:
+        return int(struct.unpack_from(endian + "H", raw, at)[0])
+    if ptype == 1:
+        return int(raw[at])
     return None
 
 
@@ -227,18 +254,29 @@ def _labels(params: Any, group: str, count: int) -> list[str]:
         value = _value(params, group, key)
         if value is None:
             break
-        labels.extend(str(v) for v in value)
+        labels.extend(_clean(v) for v in value)
         k += 1
         key = f"LABELS{k}"
     labels = labels[:count] + [""] * max(0, count - len(labels))
     return labels
 
 
+def _clean(text: Any) -> str:
+    """Label text from ezc3d; undecodable bytes (surrogates) become U+FFFD."""
+    value = str(text)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\x00", "").strip()
+
+
 def _strings(params: Any, group: str, name: str, count: int) -> list[str]:
     value = _value(params, group, name, [])
     if not isinstance(value, list):
         value = []
-    value = [str(v).strip() for v in value][:count]
+    value = [_clean(v) for v in value][:count]
     return value + [""] * (count - len(value))
 
 
@@ -600,8 +638,8 @@ def write_c3d(trial: Trial, path: str | os.PathLike[str], *, units: str = "mm") 
                                  np.ones((1, len(names), n_frames))], axis=0)
         residuals = np.where(missing, -1.0, 0.0)[None]
     else:
-        points = np.zeros((4, 0, n_frames if n_analogs == 0 else 0))
-        residuals = np.zeros((1, 0, points.shape[2]))
+        points = np.zeros((4, 0, n_frames))
+        residuals = np.zeros((1, 0, n_frames))
     c3d["data"]["points"] = points
     c3d["data"]["meta_points"] = {
         "residuals": residuals,

@@ -259,7 +259,7 @@ def read_mot(path: str | os.PathLike[str]) -> Trial:
 #: ``.sto`` files share the ``.mot`` layout.
 read_sto = read_mot
 
-_BAD_LABEL = re.compile(r"[\s]")
+_BAD_LABEL = re.compile(r"[\t\r\n]|^\s|\s$")
 
 
 def write_mot(trial: Trial, path: str | os.PathLike[str], *, name: str | None = None) -> Path:
@@ -307,8 +307,8 @@ def write_mot(trial: Trial, path: str | os.PathLike[str], *, name: str | None = 
     columns = [str(c) for c in wide.columns]
     for col in columns:
         if not col or _BAD_LABEL.search(col):
-            raise InputRangeError("column name", col, "non-empty names without whitespace "
-                                  "(OpenSim splits labels on whitespace)")
+            raise InputRangeError("column name", col, "non-empty names without tabs, line "
+                                  "breaks or leading/trailing spaces (labels are tab-separated)")
     if "time" in (c.lower() for c in columns):
         raise InputRangeError("column name", "time", "a channel name other than 'time'")
     units = {k: v for k, v in trial.units.items() if k in set(columns) or k in set(points)}
