@@ -544,6 +544,12 @@ def _uniform(time: np.ndarray, rate: float, what: str) -> None:
                               f"uniform sampling at {rate:g} Hz for a C3D file")
 
 
+def _description(table: Any, name: str) -> str:
+    """Channel description from metadata, cut to C3D's 255-byte string limit."""
+    text = str(table.get(name, "")) if isinstance(table, dict) else ""
+    return text.encode("utf-8")[:255].decode("utf-8", "ignore")
+
+
 def _split_event(name: str) -> tuple[str, str]:
     for context in _CONTEXTS:
         if name.startswith(context + " ") and len(name) > len(context) + 1:
@@ -615,19 +621,21 @@ def write_c3d(trial: Trial, path: str | os.PathLike[str], *, units: str = "mm") 
         raise InputRangeError("time", time[0], "a start time that is a whole number (>= 0) of "
                               "frames for a C3D file")
 
+    names = trial.point_names if has_points else []
+    for label in names + trial.analog_names:
+        if len(label.encode("utf-8")) > 255:
+            raise InputRangeError("channel name", label, "at most 255 bytes for a C3D label")
     c3d = ezc3d.c3d()
     prm = c3d["parameters"]
-    names = trial.point_names if has_points else []
     prm["POINT"]["RATE"]["value"] = [float(rate)]
     prm["POINT"]["LABELS"]["value"] = list(names)
     prm["POINT"]["DESCRIPTIONS"]["value"] = [
-        str(trial.metadata.get("point_descriptions", {}).get(n, "")) for n in names]
+        _description(trial.metadata.get("point_descriptions"), n) for n in names]
     prm["POINT"]["UNITS"]["value"] = [units]
     prm["ANALOG"]["RATE"]["value"] = [float(analog_rate)]
     prm["ANALOG"]["LABELS"]["value"] = list(trial.analog_names)
     prm["ANALOG"]["DESCRIPTIONS"]["value"] = [
-        str(trial.metadata.get("analog_descriptions", {}).get(n, ""))
-        for n in trial.analog_names]
+        _description(trial.metadata.get("analog_descriptions"), n) for n in trial.analog_names]
     prm["ANALOG"]["UNITS"]["value"] = [trial.units.get(n, "") for n in trial.analog_names]
     n_frames = len(time)
     if has_points:
