@@ -22,6 +22,7 @@ from lungelab.dynamics import (
     static_joint_moments,
 )
 from lungelab.errors import InputRangeError
+from lungelab.io import read
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real" / "opensim-gait-subject01"
 
@@ -381,28 +382,20 @@ def test_functional_joint_centre_recovers_a_ball_joint():
 # ---------------------------------------------------------------------------
 # 6. real data: OpenSim example walking trial vs OpenSim inverse dynamics
 # ---------------------------------------------------------------------------
-def _read_trc(path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Minimal TRC reader: times from the frame numbers and DataRate, markers in m."""
-    lines = path.read_text().splitlines()
-    meta = dict(zip(lines[1].split("\t"), lines[2].split("\t"), strict=False))
-    rate = float(meta["DataRate"])
-    scale = {"mm": 1e-3, "m": 1.0}[meta["Units"].strip()]
-    names = [s for s in lines[3].split("\t")[2:] if s.strip()]
-    rows = [ln.split("\t") for ln in lines[5:] if ln.strip()]
-    data = np.array([[float(v) for v in r[: 2 + 3 * len(names)]] for r in rows])
-    time = (data[:, 0] - data[0, 0]) / rate
-    return time, {nm: data[:, 2 + 3 * i: 5 + 3 * i] * scale for i, nm in enumerate(names)}
-
-
-def _read_mot(path: Path) -> pd.DataFrame:
-    lines = path.read_text().splitlines()
-    end = next(i for i, ln in enumerate(lines) if ln.strip().lower() == "endheader")
-    return pd.read_csv(path, sep=r"\s+", skiprows=end + 1)
-
-
 def _read_opensim_trial():
-    return (_read_trc(DATA / "subject01_walk1.trc"), _read_mot(DATA / "subject01_walk1_grf.mot"),
-            _read_mot(DATA / "gait10dof18musc_subject01_walk_ID.sto"))
+    """Markers (time, {name: (N, 3) m}), GRF (DataFrame with ``time``) and the ID reference.
+
+    The TRC time column is rounded to 1 ms, so the marker times are rebuilt as
+    frame / DataRate (uniform, as the filter needs).
+    """
+    markers = read(DATA / "subject01_walk1.trc")
+    t = np.arange(markers.n_frames) / markers.rate_hz
+    mk = {name: markers.point(name) for name in markers.point_names}
+    plates = read(DATA / "subject01_walk1_grf.mot")
+    grf = plates.analogs.reset_index(drop=True)
+    grf.insert(0, "time", plates.analog_time)
+    ref = read(DATA / "gait10dof18musc_subject01_walk_ID.sto").analogs.reset_index(drop=True)
+    return (t, mk), grf, ref
 
 
 def opensim_walk_inverse_dynamics(cutoff_hz: float = 6.0, filter_grf: bool = True,
@@ -552,12 +545,12 @@ def test_winter_swing_phase_moment_pattern():
     """
     if not WINTER.is_file():
         pytest.fail(f"real data missing: {WINTER}")
-    d = np.loadtxt(WINTER, skiprows=3)
-    t = d[:, 0]
-    col = lambda i: d[:, 1 + 2 * i: 3 + 2 * i]  # noqa: E731
-    # columns: shoulder, hip, tibial epicondyle (the knee marker of Table A.1),
-    # fibula head, ankle, heel, ball, toes
-    hip, knee, ankle, heel, toe = col(1), col(2), col(4), col(5), col(7)
+    trial = read(WINTER)  # lungelab.io.read_winter: metres, z = 0
+    t = trial.time
+    # markers: shoulder, hip, tibial epicondyle (the knee marker of Table A.1),
+    # "Knee" (the fibula head of Table A.1), ankle, heel, ball, toes
+    pt = lambda name: trial.point(name)[:, :2]  # noqa: E731
+    hip, knee, ankle, heel, toe = (pt(nm) for nm in ("Hip", "Tib.Epic.", "Ankle", "Heel", "Toes"))
     length = lambda a, b: float(np.linalg.norm(a - b, axis=1).mean())  # noqa: E731
     subject = Subject(mass_kg=56.7, height_m=1.56, sex="female", table="winter",
                       thigh_length_m=length(hip, knee), shank_length_m=length(knee, ankle),
