@@ -60,7 +60,7 @@ from lungelab.trial import AXES, Trial
 __all__ = ["infer_unit", "read_mot", "read_sto", "write_mot", "write_sto"]
 
 _SIMM_KEYS = {"datacolumns", "datarows", "range", "name", "wrap", "keys",
-              "enforce_loops", "enforce_constraints", "units", "calc_derivatives"}
+              "enforce_loops", "enforce_constraints", "calc_derivatives"}
 
 _UNIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(^|_)p[xyz]$"), "m"),
