@@ -151,6 +151,7 @@ def write_generated(path: Path = GENERATED) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(src)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path
 

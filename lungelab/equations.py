@@ -80,8 +80,7 @@ def moment_definitions() -> list:
     """Net joint moment definitions (sum over forces distal to the joint)."""
     import sympy as sp
 
-    r, F, J = sp.symbols(r"\mathbf{r}_i \mathbf{F}_i \mathbf{r}_J")
-    A, K, H = sp.symbols("M_{ankle,pf} M_{knee,ext} M_{hip,ext}")
+    A, K, H = (sp.Symbol(n) for n in ("M_{ankle,pf}", "M_{knee,ext}", "M_{hip,ext}"))
     term = sp.Symbol(r"\sum_{i\,\in\,distal} \left[(\mathbf{r}_i-\mathbf{r}_J)\times"
                      r"\mathbf{F}_i\right]_z")
     return [sp.Eq(A, term), sp.Eq(K, -term), sp.Eq(H, term)]

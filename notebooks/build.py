@@ -87,6 +87,7 @@ def write_atomic(nb: nbformat.NotebookNode, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 

@@ -6,7 +6,7 @@ Regenerate with ``python -c "import lungelab.compiled as c; c.write_generated()"
 from numpy import *  # noqa: F401,F403
 import numpy
 
-SOURCE_HASH = 'bda123c5c3eadad19afd9caf513d6c90309fe07a13ff529203bb7947949037ff'
+SOURCE_HASH = 'b0b247b9a2af54176e9c5f8466459294b38d5b96563b7a3f308ed31afcf231c1'
 SYMPY_VERSION = '1.14.0'
 INPUT_NAMES = ('m', 'g', 'L_th', 'L_sh', 'L_ft', 'h_ank', 'a_ank', 'b_ball', 'L_tr', 'L_hd', 'f_ft', 'c_ft', 'f_sh', 'c_sh', 'f_th', 'c_th', 'f_tr', 'c_tr', 'f_hd', 'c_hd', 'f_arm', 'd_arm', 'theta_fk', 'phi_fs', 'lam', 'theta_rk', 'gamma_rf', 'm_ext', 'd_load', 's_front', 'h_heel', 'k_conv', 'r_conv')
 OUTPUT_NAMES = ('x_front_heel', 'y_front_heel', 'x_front_ball', 'y_front_ball', 'x_front_toe', 'y_front_toe', 'x_front_ankle', 'y_front_ankle', 'x_front_knee', 'y_front_knee', 'x_hip', 'y_hip', 'x_shoulder', 'y_shoulder', 'x_head_top', 'y_head_top', 'x_rear_knee', 'y_rear_knee', 'x_rear_ankle', 'y_rear_ankle', 'x_rear_heel', 'y_rear_heel', 'x_rear_ball', 'y_rear_ball', 'x_rear_toe', 'y_rear_toe', 'x_com', 'y_com', 'x_com_system', 'y_com_system', 'angle_front_ankle', 'angle_front_knee', 'angle_front_hip', 'angle_rear_ankle', 'angle_rear_knee', 'angle_rear_hip', 'knee_past_toes', 'rear_knee_height', 'step_length', 'rear_leg_reach', 'V_front_heel', 'V_front_ball', 'V_rear', 'H_front', 'H_rear', 'front_share', 'front_heel_share', 'cop_front_x', 'weight', 'M_front_ankle', 'M_front_knee', 'M_front_hip', 'M_rear_ankle', 'M_rear_knee', 'M_rear_hip')
