@@ -111,13 +111,15 @@ def loads(mode: str) -> dict:
         heel_share = sym("h_heel")
     cop_f = heel_share * x_h + (1 - heel_share) * x_b
     kappa = sym("k_conv") + sym("r_conv") / y_c
-    H_f = V_f * (x_c - cop_f) * kappa
+    # V_f (x_c - x_cop) written without the COP, so it stays finite when V_f -> 0
+    H_f = (V_f * x_c - V_h * x_h - V_b * x_b) * kappa
     H_r = V_r * (x_c - x_r) * kappa
 
     def weight(seg):
         return (sp.Integer(0), -g * masses[seg])
 
-    front_forces = [((x_h, 0), (0, V_h)), ((x_b, 0), (0, V_b)), ((cop_f, 0), (H_f, 0))]
+    # the horizontal forces act on the floor (y = 0): only their y enters the moments
+    front_forces = [((x_h, 0), (0, V_h)), ((x_b, 0), (0, V_b)), ((x_h, 0), (H_f, 0))]
     rear_forces = [((x_r, 0), (0, V_r)), ((x_r, 0), (H_r, 0))]
     moments = {}
     for side, grf in (("front", front_forces), ("rear", rear_forces)):

@@ -320,7 +320,8 @@ class LungeModel:
 
         mass = flat(p["m"])
         W = raw["weight"]
-        feasible = (raw["rear_leg_reach"] >= 0) & (raw["rear_knee_height"] > 0)
+        feasible = (raw["rear_leg_reach"] >= 0) & (raw["rear_knee_height"] > 0) \
+            & (raw["x_rear_ball"] < raw["x_front_heel"])
         tol = _BALANCE_TOL * W
         balanced = feasible & (raw["V_front_heel"] >= -tol) & (raw["V_front_ball"] >= -tol) \
             & (raw["V_rear"] >= -tol)
@@ -336,8 +337,8 @@ class LungeModel:
         cols["knee_past_toes_m"] = raw["knee_past_toes"]
         cols["rear_knee_height_m"] = raw["rear_knee_height"]
         cols["step_length_m"] = raw["step_length"]
-        cols["com_x_m"] = raw["x_com_system"]
-        cols["com_y_m"] = raw["y_com_system"]
+        cols["com_system_x_m"] = raw["x_com_system"]
+        cols["com_system_y_m"] = raw["y_com_system"]
         cols["balance_margin_m"] = np.minimum(raw["x_com_system"] - raw["x_rear_ball"],
                                               raw["x_front_ball"] - raw["x_com_system"])
         cols["feasible"] = feasible
@@ -474,7 +475,8 @@ class LungeModel:
         per_kg = {j: float(row[f"{j}_moment_nm_per_kg"]) for j in JOINTS} if balanced else None
         positions = {name: [float(row[f"{name}_x_m"]), float(row[f"{name}_y_m"])]
                      for name in POINT_NAMES + ("com",)}
-        positions["com_system"] = [float(row["com_x_m"]), float(row["com_y_m"])]
+        positions["com_system"] = [float(row["com_system_x_m"]),
+                                   float(row["com_system_y_m"])]
         return LungeResult(
             inputs=inputs, balanced=balanced, warnings=warnings_,
             front_share=f("front_share"), front_heel_share=f("front_heel_share"),
@@ -497,6 +499,11 @@ class LungeModel:
 
     @staticmethod
     def _infeasible_message(row, posture: LungePosture) -> str:
+        if np.isfinite(row["rear_knee_height_m"]) and row["rear_ball_x_m"] >= row["front_heel_x_m"]:
+            return ("posture cannot be built as a lunge: the rear foot would land "
+                    f"{row['rear_ball_x_m'] - row['front_heel_x_m']:.3f} m in front of the "
+                    "front heel; use less front shank tilt, less trunk lean or a deeper "
+                    "front knee")
         if not np.isfinite(row["rear_knee_height_m"]):
             return ("posture cannot be built: the rear foot cannot reach the floor with "
                     f"rear_knee_flexion_deg={posture.rear_knee_flexion_deg:g} and "
@@ -520,12 +527,12 @@ class LungeModel:
                     f"would lie {row['cop_front_x_m'] - row['front_ball_x_m']:.3f} m in "
                     "front of the ball; raise front_share or shift the centre of mass back "
                     "(more upright trunk, less knee travel)")
-        s = row["front_share"]
-        if s > 1:
+        # choose the direction from where the COM is, not from the sign of the share
+        if row["com_system_x_m"] > row["cop_front_x_m"]:
             return ("not balanced: the centre of mass is "
-                    f"{row['com_x_m'] - row['cop_front_x_m']:.3f} m in front of the front "
-                    "foot's centre of pressure; shift it back (more upright trunk, less "
-                    "knee travel) or put more of the front foot's load on the toes")
+                    f"{row['com_system_x_m'] - row['cop_front_x_m']:.3f} m in front of the "
+                    "front foot's centre of pressure; shift it back (more upright trunk, "
+                    "less knee travel) or put more of the front foot's load on the toes")
         return ("not balanced: the centre of mass is "
-                f"{row['rear_ball_x_m'] - row['com_x_m']:.3f} m behind the rear foot; "
+                f"{row['rear_ball_x_m'] - row['com_system_x_m']:.3f} m behind the rear foot; "
                 "shift it forward (lean the trunk forward or shorten the step)")

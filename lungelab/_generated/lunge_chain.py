@@ -6,7 +6,7 @@ Regenerate with ``python -c "import lungelab.compiled as c; c.write_generated()"
 from numpy import *  # noqa: F401,F403
 import numpy
 
-SOURCE_HASH = 'b0b247b9a2af54176e9c5f8466459294b38d5b96563b7a3f308ed31afcf231c1'
+SOURCE_HASH = '48add7804d27cc0adcb1637ba6977b06c90d3af53d2233a5163a31115895f0dd'
 SYMPY_VERSION = '1.14.0'
 INPUT_NAMES = ('m', 'g', 'L_th', 'L_sh', 'L_ft', 'h_ank', 'a_ank', 'b_ball', 'L_tr', 'L_hd', 'f_ft', 'c_ft', 'f_sh', 'c_sh', 'f_th', 'c_th', 'f_tr', 'c_tr', 'f_hd', 'c_hd', 'f_arm', 'd_arm', 'theta_fk', 'phi_fs', 'lam', 'theta_rk', 'gamma_rf', 'm_ext', 'd_load', 's_front', 'h_heel', 'k_conv', 'r_conv')
 OUTPUT_NAMES = ('x_front_heel', 'y_front_heel', 'x_front_ball', 'y_front_ball', 'x_front_toe', 'y_front_toe', 'x_front_ankle', 'y_front_ankle', 'x_front_knee', 'y_front_knee', 'x_hip', 'y_hip', 'x_shoulder', 'y_shoulder', 'x_head_top', 'y_head_top', 'x_rear_knee', 'y_rear_knee', 'x_rear_ankle', 'y_rear_ankle', 'x_rear_heel', 'y_rear_heel', 'x_rear_ball', 'y_rear_ball', 'x_rear_toe', 'y_rear_toe', 'x_com', 'y_com', 'x_com_system', 'y_com_system', 'angle_front_ankle', 'angle_front_knee', 'angle_front_hip', 'angle_rear_ankle', 'angle_rear_knee', 'angle_rear_hip', 'knee_past_toes', 'rear_knee_height', 'step_length', 'rear_leg_reach', 'V_front_heel', 'V_front_ball', 'V_rear', 'H_front', 'H_rear', 'front_share', 'front_heel_share', 'cop_front_x', 'weight', 'M_front_ankle', 'M_front_knee', 'M_front_hip', 'M_rear_ankle', 'M_rear_knee', 'M_rear_hip')
@@ -118,68 +118,64 @@ def evaluate_front_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_h
     _x101 = m_ext*(_x18 - d_load)
     _x102 = _x80*m
     _x103 = _x81*m
-    _x104 = _x2*s_front
-    _x105 = -L_ft*_x1
-    _x106 = _x105*_x27
-    _x107 = -_x106 + _x12 + _x26
-    _x108 = sqrt(-_x107**2 + _x22)
-    _x109 = 2*_x108
-    _x110 = _x109 + _x63
-    _x111 = _x110 + _x64
-    _x112 = f_ft*m
-    _x113 = _x23 - arctan2(_x108, _x107)
-    _x114 = L_th*sin(_x113)
-    _x115 = _x108 + _x114
-    _x116 = _x115*c_sh
-    _x117 = -_x116
-    _x118 = _x117 + _x33
-    _x119 = _x58*_x91 + 2*_x96 + 2*_x97 + 2*_x98 + 2*_x99
-    _x120 = _x119 - _x50*_x89 - _x53*_x90 + _x70*_x91
-    _x121 = _x93*(-_x111*_x112 + _x120 + _x90*(_x10 + _x118))
-    _x122 = _x108 + _x41
+    _x104 = -L_ft*_x1
+    _x105 = _x104*_x27
+    _x106 = -_x105 + _x12 + _x26
+    _x107 = sqrt(-_x106**2 + _x22)
+    _x108 = 2*_x107
+    _x109 = _x108 + _x63
+    _x110 = _x109 + _x64
+    _x111 = f_ft*m
+    _x112 = _x23 - arctan2(_x107, _x106)
+    _x113 = L_th*sin(_x112)
+    _x114 = _x107 + _x113
+    _x115 = _x114*c_sh
+    _x116 = -_x115
+    _x117 = _x116 + _x33
+    _x118 = _x58*_x91 + 2*_x96 + 2*_x97 + 2*_x98 + 2*_x99
+    _x119 = _x118 - _x50*_x89 - _x53*_x90 + _x70*_x91
+    _x120 = -_x110*_x111 + _x119 + _x90*(_x10 + _x117)
+    _x121 = _x120*_x93
+    _x122 = _x107 + _x41
     _x123 = _x122 + _x42
-    _x124 = _x123*s_front
-    _x125 = (1/2)*_x121 - _x124 + _x43
-    _x126 = _x104 + _x125
-    _x127 = _x92*g
-    _x128 = L_ft**(-1.0)
-    _x129 = b_ball**(-1.0)
-    _x130 = _x128*_x129
-    _x131 = _x127*_x130
-    _x132 = _x0*s_front
-    _x133 = s_front - 1
-    _x134 = _x127*_x133
-    _x135 = 2*_x100 + 2*_x101 + 2*_x102 + 2*_x103 + _x112*_x77 + _x112*h_ank + _x75*_x90 + _x82*_x91 + _x84*_x91
-    _x136 = 2*_x92*r_conv
-    _x137 = _x136/(_x135 + _x87*_x90) + k_conv
-    _x138 = _x105*s_front
-    _x139 = -_x132 - _x138
-    _x140 = _x93*(-_x112*_x66 + _x120 + _x72*_x90)
-    _x141 = 2*_x39 + _x62
-    _x142 = _x121 + _x141 + _x65
-    _x143 = _x129/s_front
-    _x144 = _x143*(2*_x104 - 2*_x124 + _x142)
-    _x145 = _x128*_x143
-    _x146 = _x109 - 2*_x123*s_front + _x141 + _x64 + _x93*(-L_ft*_x49*_x89 - _x111*_x112 + _x119 - _x5*_x52*_x90 + _x90*(_x10 + _x114 + _x117) + _x91*(_x10 + _x114*c_th))
-    _x147 = -2*_x138 + _x146
-    _x148 = _x147*a_ank
-    _x149 = -_x143*_x148 + _x2*(_x145*_x147 + 2)
-    _x150 = (1/2)*_x92
-    _x151 = _x129*_x150
-    _x152 = 2*_x132 + _x146
-    _x153 = _x136/(_x135 + _x90*(_x36 - _x86*c_sh)) + k_conv
-    _x154 = _x121 + _x149
-    _x155 = _x130*_x150
-    _x156 = _x139*_x153*_x154*_x155
-    _x157 = _x5*c_sh
-    _x158 = -_x60
-    _x159 = _x0 + _x5
-    _x160 = _x147*_x155
-    _x161 = f_th*m
-    _x162 = _x0 + _x10
-    _x163 = _x67*m
-    _x164 = _x133*_x92
-    _x165 = (1/2)*_x142*_x153*_x164
+    _x124 = (1/2)*_x121 - _x123*s_front + _x43
+    _x125 = _x124 + _x2*s_front
+    _x126 = _x92*g
+    _x127 = L_ft**(-1.0)
+    _x128 = b_ball**(-1.0)
+    _x129 = _x127*_x128
+    _x130 = _x126*_x129
+    _x131 = _x0*s_front
+    _x132 = s_front - 1
+    _x133 = _x126*_x132
+    _x134 = 2*_x100 + 2*_x101 + 2*_x102 + 2*_x103 + _x111*_x77 + _x111*h_ank + _x75*_x90 + _x82*_x91 + _x84*_x91
+    _x135 = 2*_x92*r_conv
+    _x136 = _x135/(_x134 + _x87*_x90) + k_conv
+    _x137 = 2*s_front
+    _x138 = 2*_x39 + _x62
+    _x139 = _x108 - _x123*_x137 + _x138 + _x64 + _x93*(-L_ft*_x49*_x89 - _x110*_x111 + _x118 - _x5*_x52*_x90 + _x90*(_x10 + _x113 + _x116) + _x91*(_x10 + _x113*c_th))
+    _x140 = -_x104*_x137 + _x139
+    _x141 = _x140*_x92*a_ank
+    _x142 = 2*_x131 + _x139
+    _x143 = _x142*_x92
+    _x144 = _x1*_x143
+    _x145 = _x120*_x127*(-_x104*s_front - _x131) + _x141 - _x144
+    _x146 = (1/2)*_x128
+    _x147 = s_front**(-1.0)
+    _x148 = _x127*_x128*_x147
+    _x149 = _x135/(_x134 + _x90*(_x36 - _x86*c_sh)) + k_conv
+    _x150 = -_x145*_x146*_x149
+    _x151 = _x5*c_sh
+    _x152 = -_x60
+    _x153 = _x0 + _x5
+    _x154 = (1/2)*_x129
+    _x155 = _x140*_x154*_x92
+    _x156 = f_th*m
+    _x157 = _x0 + _x10
+    _x158 = _x67*m
+    _x159 = _x132*_x92
+    _x160 = _x121 + _x138 + _x65
+    _x161 = (1/2)*_x149*_x159*_x160
     return (
         -_x0,  # x_front_heel
         0,  # y_front_heel
@@ -221,21 +217,21 @@ def evaluate_front_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_h
         _x36,  # rear_knee_height
         _x3 + _x43,  # step_length
         _x30,  # rear_leg_reach
-        -_x126*_x131,  # V_front_heel
-        _x131*(_x125 + _x132),  # V_front_ball
-        -_x134,  # V_rear
-        -1/2*_x131*_x137*_x139*(_x140 - _x144*a_ank + _x2*(_x128*_x144 + 2)),  # H_front
-        -_x134*_x137*((1/2)*_x140 + _x43),  # H_rear
+        -_x125*_x130,  # V_front_heel
+        _x130*(_x124 + _x131),  # V_front_ball
+        -_x133,  # V_rear
+        -_x136*_x145*_x146*g,  # H_front
+        -_x133*_x136*(_x43 + (1/2)*_x93*(-_x111*_x66 + _x119 + _x72*_x90)),  # H_rear
         s_front,  # front_share
-        -_x126*_x145,  # front_heel_share
-        -1/2*_x149,  # cop_front_x
-        _x127,  # weight
-        g*(-_x1*_x151*_x152 + _x148*_x151 - _x156*h_ank + _x94),  # M_front_ankle
-        g*(-_x112*(_x158 + _x159) + (1/2)*_x128*_x129*_x139*_x153*_x154*_x7*_x92 + (1/2)*_x128*_x129*_x152*_x92*(_x2 + _x5) - _x157*_x95 - _x159*_x160),  # M_front_knee
-        g*(_x112*(_x158 + _x162) - _x12*_x156 - _x152*_x155*(_x10 - _x105) + _x160*_x162 + _x161*_x57 + _x95*(_x157 + _x9)),  # M_front_hip
-        g*(_x163*_x63 + _x164*_x41 - _x165*(_x106 + _x25)),  # M_rear_ankle
-        g*(-_x116*_x95 + (1/2)*_x133*_x142*_x153*_x92*(-L_th*cos(_x113) + _x12) - _x163*(_x110 + 2*_x114) - _x164*(_x115 + _x41)),  # M_rear_knee
-        g*((1/2)*_x110*f_ft*m - _x118*_x95 - _x12*_x165 + _x122*_x133*_x92 - _x161*_x69),  # M_rear_hip
+        -_x125*_x148,  # front_heel_share
+        (1/2)*_x128*_x140*_x147*a_ank - 1/2*_x2*(_x140*_x148 + 2),  # cop_front_x
+        _x126,  # weight
+        g*(_x141*_x146 - _x144*_x146 + _x150*h_ank + _x94),  # M_front_ankle
+        g*(-_x111*(_x152 + _x153) + (1/2)*_x127*_x128*_x142*_x92*(_x2 + _x5) - _x150*_x7 - _x151*_x95 - _x153*_x155),  # M_front_knee
+        g*(_x111*(_x152 + _x157) + _x12*_x150 - _x143*_x154*(_x10 - _x104) + _x155*_x157 + _x156*_x57 + _x95*(_x151 + _x9)),  # M_front_hip
+        g*(_x158*_x63 + _x159*_x41 - _x161*(_x105 + _x25)),  # M_rear_ankle
+        g*(-_x115*_x95 + (1/2)*_x132*_x149*_x160*_x92*(-L_th*cos(_x112) + _x12) - _x158*(_x109 + 2*_x113) - _x159*(_x114 + _x41)),  # M_rear_knee
+        g*((1/2)*_x109*f_ft*m - _x117*_x95 - _x12*_x161 + _x122*_x132*_x92 - _x156*_x69),  # M_rear_hip
     )
 
 def evaluate_heel_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_hd, f_ft, c_ft, f_sh, c_sh, f_th, c_th, f_tr, c_tr, f_hd, c_hd, f_arm, d_arm, theta_fk, phi_fs, lam, theta_rk, gamma_rf, m_ext, d_load, s_front, h_heel, k_conv, r_conv):
@@ -300,13 +296,13 @@ def evaluate_heel_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_hd
     _x57 = _x9*c_th
     _x58 = _x10 - _x57
     _x59 = _x58*f_th
-    _x60 = L_ft*c_ft
-    _x61 = 2*_x60
-    _x62 = 2*_x41
-    _x63 = -_x24*_x61 + 2*_x39 + _x40 + _x62
-    _x64 = -2*_x5 - 2*_x9
-    _x65 = 2*_x31 + _x64
-    _x66 = _x63 + _x65
+    _x60 = 2*_x31
+    _x61 = L_ft*c_ft
+    _x62 = 2*_x61
+    _x63 = 2*_x41
+    _x64 = -_x24*_x62 + 2*_x39 + _x40 + _x63
+    _x65 = -2*_x5 - 2*_x9
+    _x66 = _x60 + _x64 + _x65
     _x67 = (1/2)*f_ft
     _x68 = _x66*_x67
     _x69 = _x33*c_th
@@ -317,7 +313,7 @@ def evaluate_heel_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_hd
     _x74 = _x67*h_ank
     _x75 = -_x6*c_sh + _x7
     _x76 = _x75*f_sh
-    _x77 = _x25 - _x27*_x61 + 2*_x44
+    _x77 = _x25 - _x27*_x62 + 2*_x44
     _x78 = _x67*_x77
     _x79 = f_tr*(_x12 + _x17*c_tr)
     _x80 = f_arm*(_x18 - d_arm)
@@ -344,11 +340,11 @@ def evaluate_heel_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_hd
     _x101 = m_ext*(_x18 - d_load)
     _x102 = _x80*m
     _x103 = _x81*m
-    _x104 = _x2*h_heel
-    _x105 = -_x104 + _x2
-    _x106 = _x0*h_heel
-    _x107 = _x106 - _x40 - _x41
-    _x108 = (_x105 + _x107 + _x37)**(-1.0)
+    _x104 = _x0*h_heel
+    _x105 = _x2*h_heel
+    _x106 = _x104 - _x105 + _x2
+    _x107 = -_x40 - _x41
+    _x108 = (_x106 + _x107 + _x37)**(-1.0)
     _x109 = f_ft*m
     _x110 = _x58*_x91 + 2*_x96 + 2*_x97 + 2*_x98 + 2*_x99
     _x111 = _x110 - _x50*_x89 - _x53*_x90 + _x70*_x91
@@ -358,52 +354,54 @@ def evaluate_heel_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_hd
     _x115 = _x92*g
     _x116 = _x114*_x115
     _x117 = h_heel - 1
-    _x118 = _x106 + _x113
-    _x119 = _x115*(_x105 + _x118)
-    _x120 = _x117*_x2
-    _x121 = 2*_x100 + 2*_x101 + 2*_x102 + 2*_x103 + _x109*_x77 + _x109*h_ank + _x75*_x90 + _x82*_x91 + _x84*_x91
-    _x122 = 2*_x92
-    _x123 = _x122*r_conv
-    _x124 = _x123/(_x121 + _x87*_x90) + k_conv
+    _x118 = _x115*(_x106 + _x113)
+    _x119 = (1/4)*g
+    _x120 = 2*_x100 + 2*_x101 + 2*_x102 + 2*_x103 + _x109*_x77 + _x109*h_ank + _x75*_x90 + _x82*_x91 + _x84*_x91
+    _x121 = 2*_x92
+    _x122 = _x121*r_conv
+    _x123 = _x122/(_x120 + _x87*_x90) + k_conv
+    _x124 = _x104*_x121
     _x125 = -L_ft*_x1
     _x126 = _x125*_x27
     _x127 = _x12 - _x126 + _x26
     _x128 = sqrt(-_x127**2 + _x22)
     _x129 = 2*_x128
-    _x130 = _x129 + _x63
-    _x131 = _x130 + _x64
+    _x130 = _x129 + _x64
+    _x131 = _x130 + _x65
     _x132 = _x23 - arctan2(_x128, _x127)
     _x133 = L_th*sin(_x132)
     _x134 = _x128 + _x133
     _x135 = _x134*c_sh
     _x136 = -_x135
     _x137 = _x136 + _x33
-    _x138 = _x93*(-_x109*_x131 + _x111 + _x90*(_x10 + _x137))
-    _x139 = 2*_x40 + _x62
-    _x140 = _x139 + _x65
-    _x141 = _x138 + _x140
-    _x142 = _x108*_x141
-    _x143 = _x124*_x142
-    _x144 = (1/2)*_x92
-    _x145 = _x108*_x144*(_x112 + _x140)
-    _x146 = 2*_x106
-    _x147 = -2*_x120 + _x146
-    _x148 = _x5*c_sh
-    _x149 = -_x60
-    _x150 = _x0 + _x5
-    _x151 = _x142*_x144
-    _x152 = _x151*h_heel
-    _x153 = _x10 - _x125
-    _x154 = (_x107 + _x125*h_heel - _x128 + _x153)**(-1.0)
-    _x155 = _x123/(_x121 + _x90*(_x36 - _x86*c_sh)) + k_conv
-    _x156 = _x138 + _x147
-    _x157 = _x129 + _x139 + _x64 + _x93*(-L_ft*_x49*_x89 - _x109*_x131 + _x110 - _x5*_x52*_x90 + _x90*(_x10 + _x133 + _x136) + _x91*(_x10 + _x133*c_th))
-    _x158 = f_th*m
-    _x159 = _x0 + _x10
-    _x160 = _x155*_x92
-    _x161 = -2*_x104 + _x138 + _x146 + 2*_x2
-    _x162 = _x108*_x161
-    _x163 = _x141*_x160*_x162
+    _x138 = -_x109*_x131 + _x111 + _x90*(_x10 + _x137)
+    _x139 = _x138*_x93
+    _x140 = 2*_x40 + _x63 + _x65
+    _x141 = _x140 + _x60
+    _x142 = _x139 + _x141
+    _x143 = _x108*_x142
+    _x144 = 2*_x2
+    _x145 = _x10 - _x125
+    _x146 = (_x104 + _x107 + _x125*h_heel - _x128 + _x145)**(-1.0)
+    _x147 = -L_ft*_x49*_x89 - _x109*_x131 + _x110 - _x5*_x52*_x90 + _x90*(_x10 + _x133 + _x136) + _x91*(_x10 + _x133*c_th)
+    _x148 = _x129 + _x140 + _x147*_x93
+    _x149 = _x146*_x148
+    _x150 = _x123*(-_x117*_x143*_x144*_x92 + _x124*_x143 + _x138*_x149)
+    _x151 = (1/2)*_x92
+    _x152 = _x108*_x151*(_x112 + _x141)
+    _x153 = _x5*c_sh
+    _x154 = -_x61
+    _x155 = _x0 + _x5
+    _x156 = _x143*_x151
+    _x157 = _x156*h_heel
+    _x158 = _x122/(_x120 + _x90*(_x36 - _x86*c_sh)) + k_conv
+    _x159 = _x117*_x121*_x125 + _x124 + _x147
+    _x160 = f_th*m
+    _x161 = _x0 + _x10
+    _x162 = (1/4)*_x158
+    _x163 = 2*_x104 - 2*_x105 + _x139 + _x144
+    _x164 = _x108*_x163
+    _x165 = _x142*_x164*_x92
     return (
         -_x0,  # x_front_heel
         0,  # y_front_heel
@@ -447,18 +445,18 @@ def evaluate_heel_share(m, g, L_th, L_sh, L_ft, h_ank, a_ank, b_ball, L_tr, L_hd
         _x30,  # rear_leg_reach
         -_x116*h_heel,  # V_front_heel
         _x116*_x117,  # V_front_ball
-        _x108*_x119,  # V_rear
-        -1/2*_x115*_x143*(_x118 - _x120),  # H_front
-        _x114*_x119*_x124,  # H_rear
+        _x108*_x118,  # V_rear
+        -_x119*_x150,  # H_front
+        _x114*_x118*_x123,  # H_rear
         -_x114,  # front_share
         h_heel,  # front_heel_share
         L_ft*(_x1*_x117 - a_ank*h_heel),  # cop_front_x
         _x115,  # weight
-        g*(_x106*_x145 - _x120*_x145 - 1/4*_x143*_x92*h_ank*(_x112 + _x147) + _x94),  # M_front_ankle
-        g*((1/2)*_x108*_x117*_x141*_x92*(_x2 + _x5) - _x109*(_x149 + _x150) - _x148*_x95 - _x150*_x152 + (1/4)*_x154*_x155*_x156*_x157*_x7*_x92),  # M_front_knee
-        g*(_x109*(_x149 + _x159) - _x117*_x151*_x153 - 1/4*_x12*_x154*_x156*_x157*_x160 + _x152*_x159 + _x158*_x57 + _x95*(_x148 + _x9)),  # M_front_hip
-        (1/4)*g*(-_x122*_x162*_x42 + _x163*(_x126 + _x25) + _x63*_x89),  # M_rear_ankle
-        g*((1/2)*_x108*_x161*_x92*(_x134 + _x42) - _x135*_x95 - 1/4*_x163*(-L_th*cos(_x132) + _x12) - _x67*m*(_x130 + 2*_x133)),  # M_rear_knee
-        g*((1/4)*_x108*_x12*_x141*_x155*_x161*_x92 + (1/2)*_x130*f_ft*m - _x137*_x95 - _x144*_x162*(_x128 + _x42) - _x158*_x69),  # M_rear_hip
+        g*(_x104*_x152 - _x117*_x152*_x2 - 1/4*_x150*h_ank + _x94),  # M_front_ankle
+        g*((1/2)*_x108*_x117*_x142*_x92*(_x2 + _x5) - _x109*(_x154 + _x155) + (1/4)*_x146*_x148*_x158*_x159*_x7 - _x153*_x95 - _x155*_x157),  # M_front_knee
+        g*(_x109*(_x154 + _x161) - _x117*_x145*_x156 - _x12*_x149*_x159*_x162 + _x157*_x161 + _x160*_x57 + _x95*(_x153 + _x9)),  # M_front_hip
+        _x119*(-_x121*_x164*_x42 + _x158*_x165*(_x126 + _x25) + _x64*_x89),  # M_rear_ankle
+        g*((1/2)*_x108*_x163*_x92*(_x134 + _x42) - _x135*_x95 - _x162*_x165*(-L_th*cos(_x132) + _x12) - _x67*m*(_x130 + 2*_x133)),  # M_rear_knee
+        g*((1/4)*_x108*_x12*_x142*_x158*_x163*_x92 + (1/2)*_x130*f_ft*m - _x137*_x95 - _x151*_x164*(_x128 + _x42) - _x160*_x69),  # M_rear_hip
     )
 
