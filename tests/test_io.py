@@ -348,7 +348,7 @@ def test_writer_refusals(tmp_path):
                 analogs={"F": np.zeros(6)}, analog_time=np.arange(6) / 150)
     with pytest.raises(InputRangeError, match="integer multiple"):
         lio.write(odd, tmp_path / "o.c3d")
-    with pytest.raises(InputRangeError, match="tabs"):
+    with pytest.raises(InputRangeError, match="tab"):
         lio.write(Trial(np.arange(2.0), points={"A\tB": np.zeros((2, 3))}), tmp_path / "x.trc")
     with pytest.raises(InputRangeError, match="time"):
         lio.write(Trial(np.arange(2.0), analogs={"time": [1, 2]}), tmp_path / "x.mot")
@@ -573,3 +573,76 @@ def test_invalid_reader_arguments():
         lio.read(WINTER / "Gait.c3d", cop_threshold_n=-1)
     with pytest.raises(InputRangeError):
         lio.read(WINTER / "wn35b.txt", length_unit="inch")
+
+
+# C3D parameter records, to build damaged files that used to crash ezc3d
+def _c3d_records(raw: bytes) -> list[dict]:
+    import struct
+
+    start = (raw[0] - 1) * 512
+    records, pos = [], start + 4
+    while raw[pos] != 0:
+        nchar, ident = struct.unpack_from("bb", raw, pos)
+        name_end = pos + 2 + abs(nchar)
+        offset = struct.unpack_from("<H", raw, name_end)[0]
+        rec = {"nchar": nchar, "id": ident, "name": raw[pos + 2:name_end]}
+        cur = name_end + 2
+        if ident > 0:
+            ptype, ndims = struct.unpack_from("bb", raw, cur)
+            dims = list(raw[cur + 2:cur + 2 + ndims])
+            size = abs(ptype) * int(np.prod(dims)) if dims else abs(ptype)
+            cur += 2 + ndims
+            rec.update(type=ptype, dims=dims, data=raw[cur:cur + size])
+            cur += size
+        rec["desc"] = raw[cur + 1:cur + 1 + raw[cur]]
+        records.append(rec)
+        if offset == 0:
+            break
+        pos = name_end + offset
+    return records
+
+
+def _c3d_rebuild(raw: bytes, records: list[dict]) -> bytes:
+    import struct
+
+    start = (raw[0] - 1) * 512
+    section = bytearray()
+    for rec in records:
+        body = bytearray()
+        if rec["id"] > 0:
+            body += struct.pack("bb", rec["type"], len(rec["dims"])) + bytes(rec["dims"])
+            body += rec["data"]
+        body += bytes([len(rec["desc"])]) + rec["desc"]
+        offset = 2 + len(body)  # the last record points at the 0 end marker
+        section += struct.pack("bb", rec["nchar"], rec["id"]) + rec["name"]
+        section += struct.pack("<H", offset) + body
+    end = start + 512 * raw[start + 2]
+    assert start + 4 + len(section) <= end
+    return raw[:start + 4] + bytes(section) + bytes(end - start - 4 - len(section)) + raw[end:]
+
+
+@pytest.mark.parametrize("group, param, change, fragment", [
+    ("POINT", b"FRAMES", {"dims": [0], "data": b""}, "parameter has no value"),
+    ("POINT", b"RATE", {"dims": [3, 0], "data": b""}, "parameter has no value"),
+    ("ANALOG", b"USED", {"dims": [0], "data": b""}, "parameter has no value"),
+    ("POINT", b"UNITS", {"dims": [], "data": b"m"}, "text without dimensions"),
+    ("ANALOG", b"SCALE", {"dims": [1]}, "expected at least 3"),
+    ("ANALOG", b"LABELS", {"type": 2, "dims": [1], "data": b"\x01\x00"}, "ANALOG:LABELS"),
+])
+def test_c3d_parameters_that_crash_ezc3d_are_refused(tmp_path, group, param, change, fragment):
+    source = tmp_path / "ok.c3d"
+    lio.write(synthetic(), source)
+    raw = source.read_bytes()
+    records = _c3d_records(raw)
+    groups = {-r["id"]: r["name"].decode() for r in records if r["id"] < 0}
+    assert _c3d_rebuild(raw, records) == raw
+    target = next(r for r in records if r["id"] > 0 and groups[r["id"]] == group
+                  and r["name"] == param)
+    if "data" not in change:
+        change = {**change, "data": target["data"][:abs(target["type"])]}
+    target.update(change)
+    path = tmp_path / "damaged.c3d"
+    path.write_bytes(_c3d_rebuild(raw, records))
+    with pytest.raises(DataFileError, match=fragment) as info:
+        lio.read(path)
+    assert str(path) in str(info.value)

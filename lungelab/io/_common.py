@@ -342,6 +342,16 @@ def _remove(tmp: str) -> None:
         os.remove(tmp)
 
 
+def check_names(names: Iterable[str], what: str, forbidden: str = "\r\n") -> None:
+    """Writers refuse names that would not read back identically."""
+    for name in names:
+        if not name or name != name.strip() or any(c in name for c in forbidden):
+            shown = ", ".join({"\t": "tab", "\r": "CR", "\n": "LF", "\x00": "NUL"}.get(c, repr(c))
+                              for c in forbidden)
+            raise InputRangeError("channel name", name, f"a non-empty name without leading or "
+                                  f"trailing spaces or {shown} characters for a {what} file")
+
+
 def require_frames(trial: Trial, what: str) -> None:
     """Writers refuse trials without samples."""
     if not isinstance(trial, Trial):

@@ -49,6 +49,7 @@ from lungelab.io._common import (
     LENGTH_UNITS,
     atomic_write,
     build_trial,
+    check_names,
     require_frames,
     unique_names,
 )
@@ -60,6 +61,12 @@ _BLOCK = 512
 _PROCESSORS = {84: "Intel", 85: "DEC", 86: "MIPS"}
 _PARAM_TYPES = {-1: 1, 1: 1, 2: 2, 4: 4}
 _MAX_RECORDS = 100_000
+_SCALAR_PARAMS = {(g, n) for g, names in (
+    ("POINT", ("USED", "SCALE", "RATE", "FRAMES", "DATA_START")),
+    ("ANALOG", ("USED", "GEN_SCALE", "RATE")),  # SCALE, OFFSET: checked per channel
+    ("ROTATION", ("USED", "DATA_START", "RATIO", "RATE")),
+    ("TRIAL", ("ACTUAL_START_FIELD", "ACTUAL_END_FIELD")),
+) for n in names}
 _CONTEXTS = ("Left", "Right", "General")
 _MOMENT_UNITS = {"nmm": 1e-3, "n.mm": 1e-3, "n*mm": 1e-3, "n mm": 1e-3, "n·mm": 1e-3,
                  "nm": 1.0, "n.m": 1.0, "n*m": 1.0, "n m": 1.0, "n·m": 1.0}
@@ -121,7 +128,7 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
                                 "group id 0", field="parameters")
         name_end = pos + 2 + abs(nchar)
         need(name_end + 2, "name")
-        name = raw[pos + 2:name_end].decode("latin-1").upper()
+        name = raw[pos + 2:name_end].decode("latin-1")  # ezc3d matches names exactly
         offset = u16(name_end)
         cursor = name_end + 2
         if ident < 0:
@@ -139,6 +146,10 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
             if ptype not in _PARAM_TYPES or not 0 <= ndims <= 7:
                 raise DataFileError(path, f"corrupted parameter {name!r}: type {ptype}, "
                                     f"{ndims} dimensions", field="parameters")
+            if ptype == -1 and ndims == 0:
+                # ezc3d crashes on a character parameter without dimensions
+                raise DataFileError(path, f"corrupted parameter {name!r}: text without "
+                                    "dimensions", field="parameters")
             need(cursor + 2 + ndims, f"parameter {name!r}")
             dims = list(raw[cursor + 2:cursor + 2 + ndims])
             count = math.prod(dims) if dims else 1
@@ -199,6 +210,10 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
             raise DataFileError(path, f"parameter has type {ptype} and {count} value(s), "
                                 f"expected at least {minimum}", field=f"{group}:{pname}")
 
+    for (group, pname), (ptype, dims, _) in named.items():
+        if (group, pname) in _SCALAR_PARAMS and ptype != -1 and dims and math.prod(dims) == 0:
+            # ezc3d reads element 0 of these without checking (segmentation fault)
+            raise DataFileError(path, "parameter has no value", field=f"{group}:{pname}")
     used = _int_value(raw, named, "POINT", "USED", endian)
     if used is not None and used != n_points:
         raise DataFileError(path, f"POINT:USED={used} disagrees with the header "
@@ -421,12 +436,18 @@ def _events(params: Any, header: Any) -> list[tuple[float, str]]:
         n = int(used)
         labels = _strings(params, "EVENT", "LABELS", n)
         contexts = _strings(params, "EVENT", "CONTEXTS", n)
-        arr = np.asarray(times, dtype=float)
+        try:
+            arr = np.asarray(times, dtype=float)
+        except (TypeError, ValueError):
+            arr = np.empty(0)
         if arr.ndim == 2 and arr.shape[0] == 2 and arr.shape[1] >= n:
             for i in range(n):
                 t = float(arr[0, i] * 60.0 + arr[1, i])
                 if math.isfinite(t):
                     events.append((t, f"{contexts[i]} {labels[i]}".strip() or f"event{i + 1}"))
+        else:
+            warnings.warn("EVENT:TIMES is not a (2, n) array of numbers; events ignored",
+                          stacklevel=3)
         return events
     try:
         for t, label in zip(header["events"]["events_time"], header["events"]["events_label"],
@@ -622,9 +643,17 @@ def write_c3d(trial: Trial, path: str | os.PathLike[str], *, units: str = "mm") 
                               "frames for a C3D file")
 
     names = trial.point_names if has_points else []
+    check_names(names + trial.analog_names, "C3D", "\x00\r\n")
     for label in names + trial.analog_names:
         if len(label.encode("utf-8")) > 255:
             raise InputRangeError("channel name", label, "at most 255 bytes for a C3D label")
+    f32 = float(np.finfo(np.float32).max)
+    for what, frame, scale in (("points", trial.points, 1.0 / LENGTH_UNITS[units]),
+                               ("analogs", trial.analogs, 1.0)):
+        values = frame.to_numpy(dtype=float)
+        if values.size and np.nanmax(np.abs(values), initial=0.0) * scale > f32:
+            raise InputRangeError(what, "values beyond +/-3.4e38 (or infinite)",
+                                  "finite values within the 32-bit float range of C3D")
     c3d = ezc3d.c3d()
     prm = c3d["parameters"]
     prm["POINT"]["RATE"]["value"] = [float(rate)]
@@ -656,6 +685,9 @@ def write_c3d(trial: Trial, path: str | os.PathLike[str], *, units: str = "mm") 
     c3d["header"]["points"]["first_frame"] = int(first)
     for t, name in trial.events:
         context, label = _split_event(name)
+        if not label.strip() or f"{context} {label.strip()}".strip() != name or "\x00" in name:
+            raise InputRangeError("event name", name, "a non-empty name without leading, "
+                                  "trailing or repeated spaces after the context")
         minutes = math.floor(t / 60.0)
         c3d.add_event([minutes, t - 60.0 * minutes], context=context, label=label)
     mass = trial.metadata.get("subject_mass_kg")

@@ -52,6 +52,7 @@ from lungelab.errors import DataFileError, InputRangeError, MissingChannelError
 from lungelab.io._common import (
     LENGTH_UNITS,
     build_trial,
+    check_names,
     check_time,
     from_json,
     parse_events,
@@ -284,10 +285,7 @@ def write_csv(trial: Trial, path: str | os.PathLike[str]) -> Path:
         (line breaks, brackets in units).
     """
     require_frames(trial, "CSV")
-    names = trial.point_names + trial.analog_names
-    for name in names:
-        if not name or "\n" in name or "\r" in name:
-            raise InputRangeError("channel name", name, "non-empty names without line breaks")
+    check_names(trial.point_names + trial.analog_names, "CSV")
     for name, unit in trial.units.items():
         if "[" in unit or "]" in unit or "\n" in unit or "\r" in unit:
             raise InputRangeError(f"units[{name!r}]", unit, "a unit without brackets or line "

@@ -44,6 +44,7 @@ from lungelab.errors import DataFileError, InputRangeError, MissingChannelError
 from lungelab.io._common import (
     DataLossWarning,
     build_trial,
+    check_names,
     check_time,
     from_json,
     parse_float,
@@ -259,8 +260,6 @@ def read_mot(path: str | os.PathLike[str]) -> Trial:
 #: ``.sto`` files share the ``.mot`` layout.
 read_sto = read_mot
 
-_BAD_LABEL = re.compile(r"[\t\r\n]|^\s|\s$")
-
 
 def write_mot(trial: Trial, path: str | os.PathLike[str], *, name: str | None = None) -> Path:
     """Write a trial as an OpenSim ``.mot``/``.sto`` table (version 1, atomically).
@@ -305,10 +304,7 @@ def write_mot(trial: Trial, path: str | os.PathLike[str], *, name: str | None = 
         time = trial.analog_time
         points = []
     columns = [str(c) for c in wide.columns]
-    for col in columns:
-        if not col or _BAD_LABEL.search(col):
-            raise InputRangeError("column name", col, "non-empty names without tabs, line "
-                                  "breaks or leading/trailing spaces (labels are tab-separated)")
+    check_names(columns, "MOT/STO", "\t\r\n")
     if "time" in (c.lower() for c in columns):
         raise InputRangeError("column name", "time", "a channel name other than 'time'")
     units = {k: v for k, v in trial.units.items() if k in set(columns) or k in set(points)}

@@ -28,6 +28,7 @@ from lungelab.io._common import (
     LENGTH_UNITS,
     DataLossWarning,
     build_trial,
+    check_names,
     check_time,
     format_float,
     parse_float,
@@ -194,10 +195,7 @@ def write_trc(trial: Trial, path: str | os.PathLike[str], *, units: str = "m") -
         warnings.warn(f"TRC files hold markers only: {' and '.join(dropped)} of the trial "
                       f"are not written to {os.fspath(path)}", DataLossWarning, stacklevel=2)
     names = trial.point_names
-    for name in names:
-        if not name or "\t" in name or "\n" in name or "\r" in name:
-            raise InputRangeError("point name", name, "non-empty names without tabs or "
-                                  "line breaks")
+    check_names(names, "TRC", "\t\r\n")
     rate = trial.rate_hz if np.isfinite(trial.rate_hz) else 0.0
     n = trial.n_frames
     first = trial.metadata.get("first_frame", 1)
