@@ -646,3 +646,11 @@ def test_c3d_parameters_that_crash_ezc3d_are_refused(tmp_path, group, param, cha
     with pytest.raises(DataFileError, match=fragment) as info:
         lio.read(path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("title", ["endheader", "datarows 5", "nRows=2", "", "Coordinates"])
+def test_mot_title_cannot_break_the_header(tmp_path, title):
+    trial = Trial(np.arange(3) / 10, analogs={"x": [1.0, 2.0, 3.0]}, metadata={"name": title})
+    back = lio.read(lio.write(trial, tmp_path / "t.mot"))
+    assert back.metadata["name"] == title
+    np.testing.assert_array_equal(back.analog("x"), [1.0, 2.0, 3.0])

@@ -278,7 +278,7 @@ def trials(draw) -> Trial:
     units = {nm: draw(st.sampled_from(["", "N", "N.m", "deg", "V", "a b", "é"]))
              for nm in analog_names}
     events = [(draw(st.floats(-10, 10)), draw(NAME)) for _ in range(draw(st.integers(0, 2)))]
-    metadata = draw(st.dictionaries(st.sampled_from(["subject_mass_kg", "note", "id"]),
+    metadata = draw(st.dictionaries(st.sampled_from(["subject_mass_kg", "note", "id", "name"]),
                                     st.one_of(st.floats(1, 200), NAME, st.integers(0, 99))))
     return Trial(time, points=points or None, analogs=analogs or None, units=units,
                  events=events, rate_hz=rate, metadata=metadata)

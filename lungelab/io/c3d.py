@@ -242,7 +242,9 @@ def _int_value(raw: bytes, named: dict[tuple[str, str], tuple[int, list[int], in
     entry = named.get((group, name))
     if entry is None:
         return None
-    ptype, _dims, at = entry
+    ptype, dims, at = entry
+    if dims and math.prod(dims) == 0:
+        return None
     if ptype == 2:
         return int(struct.unpack_from(endian + "H", raw, at)[0])
     if ptype == 1:

@@ -311,6 +311,9 @@ def write_mot(trial: Trial, path: str | os.PathLike[str], *, name: str | None = 
     in_degrees = "yes" if "deg" in units.values() else "no"
     title = name if name is not None else str(trial.metadata.get("name", Path(path).stem))
     title = re.sub(r"[=\r\n]", "_", title).strip() or Path(path).stem
+    first_word = title.split()[0].lower() if title.split() else ""
+    if first_word in _SIMM_KEYS or first_word == "endheader":
+        title = f"lungelab {title}"  # would be read as a header keyword
     side: dict[str, Any] = {"format": 1, "units": units, "points": points,
                             "events": [[t, n] for t, n in trial.events],
                             "metadata": sidecar_metadata(trial)}
