@@ -4,41 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 
 from ..body import ExternalLoad, Subject
 from ..errors import InputRangeError
 from ..loads import JOINTS
 from ..model import LungeModel
 from ..posture import ANGLE_RANGES_DEG, LungePosture
+from ._options import (
+    add_assumption_arguments,
+    add_subject_arguments,
+    bounded_float,
+    grf_convergence,
+)
 
-
-def _float(option: str, lo: float, hi: float, unit: str):
-    def parse(text: str) -> float:
-        try:
-            v = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{option}={text!r}: expected a number in [{lo}, {hi}] {unit}") from None
-        if not math.isfinite(v) or not lo <= v <= hi:
-            raise argparse.ArgumentTypeError(
-                f"{option}={text}: expected a number in [{lo}, {hi}] {unit}")
-        return v
-    return parse
-
-
-def _convergence(text: str):
-    if text in ("com", "vertical"):
-        return text
-    try:
-        v = float(text)
-    except ValueError:
-        v = float("nan")
-    if not (math.isfinite(v) and 0.05 <= v <= 20.0):
-        raise argparse.ArgumentTypeError(
-            f"--grf-convergence={text}: expected 'com', 'vertical' or a height in "
-            "[0.05, 20] m")
-    return v
+# kept under their old names for the other sub-commands
+_float = bounded_float
+_convergence = grf_convergence
 
 
 def add_parser(sub) -> None:
@@ -48,11 +29,7 @@ def add_parser(sub) -> None:
         "good-form bodyweight lunge coaches teach (front knee 90 deg over the ankle, trunk "
         "10 deg, back knee 90 deg hovering, 60%% of the front foot's load on the heel).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--mass", type=_float("--mass", 20, 300, "kg"), default=75.0,
-                   help="body mass, kg")
-    p.add_argument("--height", type=_float("--height", 1.0, 2.3, "m"), default=1.75,
-                   help="standing height, m")
-    p.add_argument("--sex", choices=("male", "female"), default="male")
+    add_subject_arguments(p)
     r = ANGLE_RANGES_DEG
     p.add_argument("--front-knee", type=_float("--front-knee", *r["front_knee_flexion_deg"],
                                                "deg"), default=90.0,
@@ -82,10 +59,7 @@ def add_parser(sub) -> None:
     p.add_argument("--load", type=_float("--load", 0, 300, "kg"), default=0.0,
                    help="external load, kg")
     p.add_argument("--load-at", choices=("hands", "shoulders"), default="hands")
-    p.add_argument("--grf-convergence", type=_convergence, default="com",
-                   help="where the foot forces meet: com, vertical or a height in m")
-    p.add_argument("--contact-area", choices=("quartic", "besier2005"), default="quartic",
-                   help="patellofemoral contact-area model")
+    add_assumption_arguments(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(run=run)
 

@@ -12,7 +12,8 @@ import sys
 
 from ..body import Subject
 from ..model import LungeModel
-from .pose import _convergence, _float, format_table
+from ._options import add_assumption_arguments, add_subject_arguments
+from .pose import format_table
 
 __all__ = ["add_parser", "run"]
 
@@ -26,15 +27,8 @@ def add_parser(sub) -> None:
         "travel, trunk lean and depth.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--out", default="out/report", help="output folder (index.html)")
-    p.add_argument("--mass", type=_float("--mass", 20, 300, "kg"), default=75.0,
-                   help="body mass, kg")
-    p.add_argument("--height", type=_float("--height", 1.0, 2.3, "m"), default=1.75,
-                   help="standing height, m")
-    p.add_argument("--sex", choices=("male", "female"), default="male")
-    p.add_argument("--grf-convergence", type=_convergence, default="com",
-                   help="where the foot forces meet: com, vertical or a height in m")
-    p.add_argument("--contact-area", choices=("quartic", "besier2005"), default="quartic",
-                   help="patellofemoral contact-area model")
+    add_subject_arguments(p)
+    add_assumption_arguments(p)
     p.set_defaults(run=run)
 
 
