@@ -224,6 +224,8 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
         require("POINT", "USED", (1, 2), 1)
         require("POINT", "LABELS", (-1,), 1)
     n_analogs = _int_value(raw, named, "ANALOG", "USED", endian) or 0
+    if n_analogs < 0:
+        raise DataFileError(path, f"ANALOG:USED={n_analogs} is negative", field="ANALOG:USED")
     if analog_per_frame or n_analogs:
         if not n_analogs or analog_per_frame % n_analogs:
             raise DataFileError(path, f"ANALOG:USED={n_analogs} does not divide the "
@@ -234,11 +236,36 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
         require("ANALOG", "SCALE", (4,), n_analogs)
         require("ANALOG", "OFFSET", (1, 2), n_analogs)
         require("ANALOG", "LABELS", (-1,), 1)
+    if any(group == "ROTATION" for group, _ in named):
+        _screen_rotations(path, raw, named, endian, processor, n_frames, size)
     return {"n_frames": n_frames, "processor": _PROCESSORS[processor]}
+
+
+def _screen_rotations(path: Path, raw: bytes,
+                      named: dict[tuple[str, str], tuple[int, list[int], int]], endian: str,
+                      processor: int, n_frames: int, size: int) -> None:
+    """ezc3d allocates ``frames x RATIO x USED`` rotations before reading them."""
+    used = _int_value(raw, named, "ROTATION", "USED", endian)
+    ratio: float | None = _int_value(raw, named, "ROTATION", "RATIO", endian)
+    if ratio is None:
+        rate = _float_value(raw, named, "ROTATION", "RATE", processor)
+        point_rate = _decode_float(raw[20:24], processor)
+        ratio = rate / point_rate if rate is not None and point_rate > 0 else None
+    if used is None or ratio is None:
+        return  # ezc3d raises a clear error for a missing parameter
+    if used < 0 or not 0 <= ratio <= 1000:
+        raise DataFileError(path, f"ROTATION:USED={used} / RATIO={ratio:g} out of range",
+                            field="ROTATION")
+    start = _int_value(raw, named, "ROTATION", "DATA_START", endian) or 0
+    need = (start - 1) * _BLOCK + n_frames * int(math.ceil(ratio)) * used * 17 * 4
+    if used and (start < 1 or need > size):
+        raise DataFileError(path, f"truncated: the rotation data need {need} bytes, the file "
+                            f"has {size}", field="ROTATION")
 
 
 def _int_value(raw: bytes, named: dict[tuple[str, str], tuple[int, list[int], int]],
                group: str, name: str, endian: str) -> int | None:
+    """First value of an integer parameter, signed like ezc3d reads it (None if absent)."""
     entry = named.get((group, name))
     if entry is None:
         return None
@@ -246,10 +273,25 @@ def _int_value(raw: bytes, named: dict[tuple[str, str], tuple[int, list[int], in
     if dims and math.prod(dims) == 0:
         return None
     if ptype == 2:
-        return int(struct.unpack_from(endian + "H", raw, at)[0])
+        return int(struct.unpack_from(endian + "h", raw, at)[0])
     if ptype == 1:
-        return int(raw[at])
+        return int(struct.unpack_from("b", raw, at)[0])
     return None
+
+
+def _float_value(raw: bytes, named: dict[tuple[str, str], tuple[int, list[int], int]],
+                 group: str, name: str, processor: int) -> float | None:
+    """First value of a float parameter (None if absent or not a float)."""
+    entry = named.get((group, name))
+    if entry is None or entry[0] != 4 or (entry[1] and math.prod(entry[1]) == 0):
+        return None
+    return _decode_float(raw[entry[2]:entry[2] + 4], processor)
+
+
+def _decode_float(b: bytes, processor: int) -> float:
+    if processor == 85:  # DEC (VAX F): swap the 16-bit words, exponent bias differs by 2
+        return float(struct.unpack("<f", bytes([b[2], b[3], b[0], b[1]]))[0]) / 4.0
+    return float(struct.unpack(">f" if processor == 86 else "<f", b)[0])
 
 
 # ------------------------------------------------------------------- reading
