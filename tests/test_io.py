@@ -628,6 +628,7 @@ def _c3d_rebuild(raw: bytes, records: list[dict]) -> bytes:
     ("POINT", b"UNITS", {"dims": [], "data": b"m"}, "text without dimensions"),
     ("ANALOG", b"SCALE", {"dims": [1]}, "expected at least 3"),
     ("ANALOG", b"LABELS", {"type": 2, "dims": [1], "data": b"\x01\x00"}, "ANALOG:LABELS"),
+    ("ROTATION", b"RATIO", {"data": b"\x00\x80"}, "out of range"),  # bad_alloc after ~40 s
 ])
 def test_c3d_parameters_that_crash_ezc3d_are_refused(tmp_path, group, param, change, fragment):
     source = tmp_path / "ok.c3d"
