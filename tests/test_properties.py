@@ -316,8 +316,9 @@ def test_small_input_change_gives_small_output_change(batch, signs):
         delta_small = np.abs(d_small - b)[ok]
         scale = {"pfj_stress_mpa": 1.0 + np.abs(b[ok]), "front_share": 1.0,
                  "rear_knee_x_m": L}.get(name, W[ok] * (L if name.endswith("_nm") else 1.0))
-        # Lipschitz bound: 500 × the natural scale per radian (measured slopes stay < 100)
-        assert np.all(delta_big <= 500 * scale * dx * 1.8), (name, delta_big.max())
+        # Lipschitz bound: 500 × the natural scale per radian of each of the five angles
+        # (the steepest slopes measured over 50 000 postures stay below 100)
+        assert np.all(delta_big <= 500 * scale * 5 * dx), (name, delta_big.max())
         # shrinking the step 10× shrinks the change ~10× (no jump hiding in the step)
         assert np.all(delta_small <= 0.2 * delta_big + 1e-9 * scale), name
 
