@@ -145,7 +145,8 @@ class Subject:
     trunk_length_m: float | None = None
     ankle_fraction: float = 0.25
     ball_fraction: float = 0.73
-    _cache: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False,
+                         hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mass_kg",

@@ -132,7 +132,6 @@ def generate_source() -> str:
         '"""',
         "# ruff: noqa",
         "from numpy import *  # noqa: F401,F403",
-        "import numpy",
         "",
         f"SOURCE_HASH = {source_hash()!r}",
         f"SYMPY_VERSION = {sp.__version__!r}",
@@ -140,8 +139,16 @@ def generate_source() -> str:
         f"OUTPUT_NAMES = {OUTPUT_NAMES!r}",
         "",
     ]
-    body = [_function_source(mode) + "\n\n" for mode in MODES]
-    return "\n".join(header) + "\n\n" + "".join(body)
+    body = "".join(_function_source(mode) + "\n\n" for mode in MODES)
+    import re
+
+    import numpy as np
+
+    used = sorted({n for n in re.findall(r"\b([a-z_][a-z0-9_]*)\(", body)
+                   if not n.startswith("evaluate_") and hasattr(np, n)})
+    header[header.index("from numpy import *  # noqa: F401,F403")] = \
+        f"from numpy import {', '.join(used)}"
+    return "\n".join(header) + "\n\n" + body
 
 
 def write_generated(path: Path = GENERATED) -> Path:

@@ -31,7 +31,9 @@ with :math:`\theta` the knee flexion angle in degrees.
     1.5-2.2× lower than with ``"quartic"`` at 30-60°.
 
 Validity: every fit above covers 0-90° of flexion; beyond 100° a warning is issued
-(:func:`validity_warnings`).  No tibiofemoral shear is computed: it needs the
+(:func:`validity_warnings`) and beyond 120° (:data:`MAX_DEG`) the chain returns NaN,
+because the force-ratio fit turns negative (−0.21 at 130°) and the quartic area
+swells (532 mm² at 120°, 1357 mm² at 140°).  No tibiofemoral shear is computed: it needs the
 patellar-tendon angle versus flexion and no source for it has been confirmed.
 """
 
@@ -44,6 +46,7 @@ from .errors import InputRangeError
 __all__ = [
     "quad_moment_arm_m", "pfj_force_ratio", "contact_area_mm2", "pfj_chain",
     "validity_warnings", "CONTACT_AREA_MODELS", "symbolic_chain", "VALID_RANGE_DEG",
+    "MAX_DEG", "WARN_ABOVE_DEG",
 ]
 
 CONTACT_AREA_MODELS = ("quartic", "besier2005")
@@ -51,21 +54,45 @@ VALID_RANGE_DEG = (0.0, 90.0)
 """Knee flexion range over which the moment-arm, ratio and area fits were made."""
 WARN_ABOVE_DEG = 100.0
 """Above this flexion the chain is extrapolated far enough to warn."""
+MAX_DEG = 120.0
+"""Above this flexion no PFJ number is returned (NaN): the force-ratio fit turns
+back up and then negative (-0.21 at 130°) and the quartic area swells, so the
+numbers would be wrong, not just uncertain."""
 
 _BESIER_DEG = {"male": np.array([0.0, 30.0, 60.0]), "female": np.array([30.0, 60.0])}
 _BESIER_MM2 = {"male": np.array([210.0, 414.0, 520.0]), "female": np.array([269.0, 396.0])}
 _BESIER_WEIGHT_BEARING = 1.24
 
 
+def _angles(name: str, value, what: str = "numbers (knee flexion, deg)") -> np.ndarray:
+    """Float array (knee angles in deg by default); NaN allowed (infeasible rows)."""
+    if isinstance(value, (str, bytes, bool)) or value is None:
+        raise InputRangeError(name, value, what)
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "fiu":
+            raise TypeError
+        return arr.astype(float)
+    except (TypeError, ValueError):
+        raise InputRangeError(name, value, what) from None
+
+
+def _check_options(model: str, sex: str) -> None:
+    if not isinstance(model, str) or model not in CONTACT_AREA_MODELS:
+        raise InputRangeError("contact_area_model", model, f"one of {CONTACT_AREA_MODELS}")
+    if not isinstance(sex, str) or sex not in _BESIER_DEG:
+        raise InputRangeError("sex", sex, "'male' or 'female'")
+
+
 def quad_moment_arm_m(knee_flexion_deg):
     """Quadriceps effective moment arm, m (van Eijden et al. 1986 via Nunes 2018)."""
-    t = np.asarray(knee_flexion_deg, dtype=float)
+    t = _angles("knee_flexion_deg", knee_flexion_deg)
     return 8.0e-8 * t**3 - 1.3e-5 * t**2 + 2.8e-4 * t + 0.046
 
 
 def pfj_force_ratio(knee_flexion_deg):
     """PFJ reaction force / quadriceps force, dimensionless (van Eijden et al. 1986)."""
-    t = np.asarray(knee_flexion_deg, dtype=float)
+    t = _angles("knee_flexion_deg", knee_flexion_deg)
     return (0.462 + 0.00147 * t - 3.84e-5 * t**2) / (
         1.0 - 0.0162 * t + 1.55e-4 * t**2 - 6.98e-7 * t**3)
 
@@ -73,15 +100,14 @@ def pfj_force_ratio(knee_flexion_deg):
 def contact_area_mm2(knee_flexion_deg, model: str = "quartic", sex: str = "male",
                      weight_bearing: bool = True):
     """PFJ contact area, mm², from the named model (see module docstring)."""
-    t = np.asarray(knee_flexion_deg, dtype=float)
+    t = _angles("knee_flexion_deg", knee_flexion_deg)
+    _check_options(model, sex)
+    if not isinstance(weight_bearing, (bool, np.bool_)):
+        raise InputRangeError("weight_bearing", weight_bearing, "True or False")
     if model == "quartic":
         return 2.0e-5 * t**4 - 0.0033 * t**3 + 0.1099 * t**2 + 3.5273 * t + 81.058
-    if model == "besier2005":
-        if sex not in _BESIER_DEG:
-            raise InputRangeError("sex", sex, "'male' or 'female'")
-        area = np.interp(t, _BESIER_DEG[sex], _BESIER_MM2[sex])
-        return area * (_BESIER_WEIGHT_BEARING if weight_bearing else 1.0)
-    raise InputRangeError("contact_area_model", model, f"one of {CONTACT_AREA_MODELS}")
+    area = np.interp(t, _BESIER_DEG[sex], _BESIER_MM2[sex])
+    return area * (_BESIER_WEIGHT_BEARING if weight_bearing else 1.0)
 
 
 def pfj_chain(knee_extensor_moment_nm, knee_flexion_deg, model: str = "quartic",
@@ -102,10 +128,19 @@ def pfj_chain(knee_extensor_moment_nm, knee_flexion_deg, model: str = "quartic",
     -------
     dict
         ``quad_force_n``, ``pfj_force_n``, ``pfj_stress_mpa``,
-        ``moment_arm_m``, ``force_ratio``, ``contact_area_mm2``.
+        ``moment_arm_m``, ``force_ratio``, ``contact_area_mm2``.  All NaN where the
+        flexion exceeds :data:`MAX_DEG` (the fits are meaningless there).
     """
-    M = np.maximum(np.asarray(knee_extensor_moment_nm, dtype=float), 0.0)
-    t = np.asarray(knee_flexion_deg, dtype=float)
+    M = np.maximum(_angles("knee_extensor_moment_nm", knee_extensor_moment_nm,
+                           "numbers (knee moment, N·m)"), 0.0)
+    t = _angles("knee_flexion_deg", knee_flexion_deg)
+    try:
+        M, t = np.broadcast_arrays(M, t)
+    except ValueError:
+        raise InputRangeError("knee_extensor_moment_nm/knee_flexion_deg",
+                              (np.shape(M), np.shape(t)), "arrays of broadcastable shapes") \
+            from None
+    t = np.where(t > MAX_DEG, np.nan, t)
     r = quad_moment_arm_m(t)
     k = pfj_force_ratio(t)
     A = contact_area_mm2(t, model, sex, weight_bearing)
@@ -118,9 +153,15 @@ def pfj_chain(knee_extensor_moment_nm, knee_flexion_deg, model: str = "quartic",
 def validity_warnings(knee_flexion_deg: float, model: str = "quartic",
                       sex: str = "male") -> list[str]:
     """Warnings for a knee angle outside the fitted range of the chosen models."""
-    t = float(knee_flexion_deg)
+    from .body import _check_number
+
+    t = _check_number("knee_flexion_deg", knee_flexion_deg, 0.0, 180.0, "deg")
+    _check_options(model, sex)
     out = []
-    if t > WARN_ABOVE_DEG:
+    if t > MAX_DEG:
+        out.append(f"front knee flexion {t:.0f} deg is beyond {MAX_DEG:.0f} deg: no "
+                   "quadriceps or patellofemoral numbers are given (the fits fail there)")
+    elif t > WARN_ABOVE_DEG:
         out.append(f"front knee flexion {t:.0f} deg is beyond the 0-90 deg range the "
                    "quadriceps moment-arm, force-ratio and contact-area fits were made "
                    "over; PFJ numbers are extrapolated")

@@ -42,6 +42,12 @@ JOINT_ANGLE_NAMES = {
 
 _BALANCE_TOL = 1e-9
 
+_USER_NAMES = {"theta_fk": "front_knee_flexion_deg", "phi_fs": "front_shank_angle_deg",
+               "lam": "trunk_lean_deg", "theta_rk": "rear_knee_flexion_deg",
+               "gamma_rf": "rear_foot_angle_deg", "s_front": "front_share",
+               "h_heel": "front_heel_share"}
+"""User-facing names of the posture and share symbols, for error messages."""
+
 
 def grf_convergence_parameters(grf_convergence) -> tuple[float, float]:
     """Map the user's GRF-convergence choice to ``(k_conv, r_conv)``.
@@ -61,8 +67,14 @@ def grf_convergence_parameters(grf_convergence) -> tuple[float, float]:
 
 
 def _check_array(name: str, value, lo: float, hi: float, unit: str) -> np.ndarray:
+    """Float array of ``value`` within [lo, hi], or InputRangeError naming the element."""
     try:
-        arr = np.asarray(value, dtype=float)
+        if isinstance(value, (str, bytes, bool)) or value is None:
+            raise TypeError
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "fiu":
+            raise TypeError
+        arr = arr.astype(float)
     except (TypeError, ValueError):
         raise InputRangeError(name, value, f"numbers in [{lo}, {hi}] {unit}") from None
     bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
@@ -208,8 +220,16 @@ class LungeModel:
     def __init__(self, subject: Subject | None = None, load: ExternalLoad | None = None,
                  grf_convergence="com", contact_area_model: str = "quartic",
                  weight_bearing_area: bool = True) -> None:
-        self.subject = subject if subject is not None else Subject()
-        self.load = load if load is not None else ExternalLoad()
+        subject = subject if subject is not None else Subject()
+        load = load if load is not None else ExternalLoad()
+        if not isinstance(subject, Subject):
+            raise InputRangeError("subject", subject, "a lungelab.Subject")
+        if not isinstance(load, ExternalLoad):
+            raise InputRangeError("load", load, "a lungelab.ExternalLoad")
+        if not isinstance(weight_bearing_area, (bool, np.bool_)):
+            raise InputRangeError("weight_bearing_area", weight_bearing_area, "True or False")
+        self.subject = subject
+        self.load = load
         self.grf_convergence = grf_convergence
         self._k_conv, self._r_conv = grf_convergence_parameters(grf_convergence)
         if contact_area_model not in knee.CONTACT_AREA_MODELS:
@@ -262,6 +282,15 @@ class LungeModel:
         """
         import pandas as pd
 
+        p, mode = self._parameters(front_knee_flexion_deg, front_shank_angle_deg,
+                                   trunk_lean_deg, rear_knee_flexion_deg, rear_foot_angle_deg,
+                                   front_share, front_heel_share, knee_past_toes_m, overrides)
+        return pd.DataFrame(self._columns(p, mode, mask_unbalanced))
+
+    def _parameters(self, front_knee_flexion_deg, front_shank_angle_deg, trunk_lean_deg,
+                    rear_knee_flexion_deg, rear_foot_angle_deg, front_share,
+                    front_heel_share, knee_past_toes_m, overrides) -> tuple[dict, str]:
+        """Validated model inputs (radians, SI) and the share mode."""
         if front_share is not None and front_heel_share is not None:
             raise InputRangeError("front_share/front_heel_share", (front_share,
                                   front_heel_share), "only one of the two")
@@ -279,17 +308,23 @@ class LungeModel:
             angles[name] = _check_array(name, value, *ANGLE_RANGES_DEG[name], "deg")
         p = self.fixed_parameters()
         if overrides:
+            if not isinstance(overrides, dict):
+                raise InputRangeError("overrides", overrides, "a dict {symbol name: value}")
             for k, v in overrides.items():
                 if k not in INPUT_NAMES:
                     raise InputRangeError("overrides", k, f"a model symbol in {INPUT_NAMES}")
-                p[k] = np.asarray(v, dtype=float)
+                p[k] = _check_array(f"overrides[{k!r}]", v, -1e6, 1e6, "(SI units)")
         if knee_past_toes_m is not None:
             kpt = _check_array("knee_past_toes_m", knee_past_toes_m, -0.6, 0.6, "m")
             toe = (1.0 - p["a_ank"]) * p["L_ft"]
             s = (kpt + toe) / p["L_sh"]
             lo, hi = (math.sin(math.radians(v)) for v in ANGLE_RANGES_DEG["front_shank_angle_deg"])
-            if np.any((s < lo) | (s > hi)):
-                raise InputRangeError("knee_past_toes_m", float(np.ravel(kpt)[0]),
+            bad = (s < lo) | (s > hi)
+            if np.any(bad):
+                first = np.argwhere(np.atleast_1d(bad))[0]
+                where = f" at index {tuple(int(i) for i in first)}" if np.ndim(bad) else ""
+                raise InputRangeError("knee_past_toes_m" + where,
+                                      float(np.atleast_1d(kpt)[tuple(first)]),
                                       "a distance giving a shank tilt in [-30, 60] deg")
             phi = np.arcsin(s)
         else:
@@ -301,18 +336,28 @@ class LungeModel:
                  gamma_rf=np.radians(angles["rear_foot_angle_deg"]),
                  s_front=share if mode == "front_share" else 0.5,
                  h_heel=share if mode == "heel_share" else 0.5)
+        return p, mode
+
+    def _columns(self, p: dict, mode: str, mask_unbalanced: bool) -> dict[str, np.ndarray]:
+        try:
+            np.broadcast_shapes(*(np.shape(p[k]) for k in INPUT_NAMES))
+        except ValueError:
+            shapes = {_USER_NAMES.get(k, k): np.shape(p[k]) for k in INPUT_NAMES
+                      if np.ndim(p[k])}
+            raise InputRangeError("array arguments", shapes,
+                                  "shapes that broadcast together (NumPy rules)") from None
         raw = self._run(mode, p)
-        return self._frame(raw, p, mode, mask_unbalanced, pd)
+        return self._frame(raw, p, mode, mask_unbalanced)
 
     def _run(self, mode: str, p: dict) -> dict[str, np.ndarray]:
         f = chain_function(mode)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             out = f(**{k: p[k] for k in INPUT_NAMES})
         shape = np.broadcast_shapes(*(np.shape(p[k]) for k in INPUT_NAMES))
         return {n: np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
                 for n, v in zip(OUTPUT_NAMES, out, strict=True)}
 
-    def _frame(self, raw, p, mode, mask_unbalanced, pd):
+    def _frame(self, raw, p, mode, mask_unbalanced) -> dict[str, np.ndarray]:
         shape = np.broadcast_shapes(*(np.shape(p[k]) for k in INPUT_NAMES))
 
         def flat(x):
@@ -369,7 +414,7 @@ class LungeModel:
         for name in POINT_NAMES + ("com",):
             cols[f"{name}_x_m"] = raw[f"x_{name}"]
             cols[f"{name}_y_m"] = raw[f"y_{name}"]
-        return pd.DataFrame(cols)
+        return cols
 
     def with_(self, **changes) -> LungeModel:
         """A copy with some settings changed (subject, load, grf_convergence, ...)."""
@@ -435,6 +480,8 @@ class LungeModel:
             For any input outside its range.
         """
         posture = posture if posture is not None else LungePosture()
+        if not isinstance(posture, LungePosture):
+            raise InputRangeError("posture", posture, "a lungelab.LungePosture")
         if front_share is not None and front_heel_share is not None:
             raise InputRangeError("front_share/front_heel_share",
                                   (front_share, front_heel_share), "only one of the two")
@@ -445,11 +492,11 @@ class LungeModel:
         else:
             front_heel_share = _check_number("front_heel_share", front_heel_share, 0.0, 1.0, "")
         shank = posture.shank_angle_deg(self.subject)
-        df = self.evaluate(posture.front_knee_flexion_deg, shank, posture.trunk_lean_deg,
-                           posture.rear_knee_flexion_deg, posture.rear_foot_angle_deg,
-                           front_share=front_share, front_heel_share=front_heel_share,
-                           mask_unbalanced=False)
-        row = df.iloc[0]
+        p, mode = self._parameters(posture.front_knee_flexion_deg, shank,
+                                   posture.trunk_lean_deg, posture.rear_knee_flexion_deg,
+                                   posture.rear_foot_angle_deg, front_share, front_heel_share,
+                                   None, None)
+        row = {k: v[0] for k, v in self._columns(p, mode, mask_unbalanced=False).items()}
         if not row["feasible"]:
             raise InfeasiblePostureError(self._infeasible_message(row, posture))
         warnings_ = knee.validity_warnings(posture.front_knee_flexion_deg,
@@ -518,6 +565,11 @@ class LungeModel:
     def _balance_message(row, front_share_given: bool) -> str:
         if front_share_given:
             h = row["front_heel_share"]
+            if not np.isfinite(row["cop_front_x_m"]):
+                return ("not balanced: front_share=0 puts all the weight on the rear foot, "
+                        "which needs the centre of mass right above the rear ball "
+                        f"({row['com_system_x_m'] - row['rear_ball_x_m']:+.3f} m away); "
+                        "raise front_share")
             if h > 1:
                 return ("not balanced: for this front_share the front centre of pressure "
                         f"would lie {row['front_heel_x_m'] - row['cop_front_x_m']:.3f} m "

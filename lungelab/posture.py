@@ -220,6 +220,8 @@ class LungePosture:
 
     def shank_angle_deg(self, subject: Subject) -> float:
         """Front shank tilt, degrees, resolving ``knee_past_toes_m`` if given."""
+        if not isinstance(subject, Subject):
+            raise InputRangeError("subject", subject, "a lungelab.Subject")
         if self.knee_past_toes_m is None:
             return 0.0 if self.front_shank_angle_deg is None else self.front_shank_angle_deg
         toe = (1.0 - subject.ankle_fraction) * subject.foot_length

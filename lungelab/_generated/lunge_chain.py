@@ -3,10 +3,9 @@
 Regenerate with ``python -c "import lungelab.compiled as c; c.write_generated()"``.
 """
 # ruff: noqa
-from numpy import *  # noqa: F401,F403
-import numpy
+from numpy import arccos, arctan2, cos, sin, sqrt
 
-SOURCE_HASH = '48add7804d27cc0adcb1637ba6977b06c90d3af53d2233a5163a31115895f0dd'
+SOURCE_HASH = 'da56451a990f253d29b1dce1b3baeba74c9b05346f07c7c2d04d5ef53a8f5563'
 SYMPY_VERSION = '1.14.0'
 INPUT_NAMES = ('m', 'g', 'L_th', 'L_sh', 'L_ft', 'h_ank', 'a_ank', 'b_ball', 'L_tr', 'L_hd', 'f_ft', 'c_ft', 'f_sh', 'c_sh', 'f_th', 'c_th', 'f_tr', 'c_tr', 'f_hd', 'c_hd', 'f_arm', 'd_arm', 'theta_fk', 'phi_fs', 'lam', 'theta_rk', 'gamma_rf', 'm_ext', 'd_load', 's_front', 'h_heel', 'k_conv', 'r_conv')
 OUTPUT_NAMES = ('x_front_heel', 'y_front_heel', 'x_front_ball', 'y_front_ball', 'x_front_toe', 'y_front_toe', 'x_front_ankle', 'y_front_ankle', 'x_front_knee', 'y_front_knee', 'x_hip', 'y_hip', 'x_shoulder', 'y_shoulder', 'x_head_top', 'y_head_top', 'x_rear_knee', 'y_rear_knee', 'x_rear_ankle', 'y_rear_ankle', 'x_rear_heel', 'y_rear_heel', 'x_rear_ball', 'y_rear_ball', 'x_rear_toe', 'y_rear_toe', 'x_com', 'y_com', 'x_com_system', 'y_com_system', 'angle_front_ankle', 'angle_front_knee', 'angle_front_hip', 'angle_rear_ankle', 'angle_rear_knee', 'angle_rear_hip', 'knee_past_toes', 'rear_knee_height', 'step_length', 'rear_leg_reach', 'V_front_heel', 'V_front_ball', 'V_rear', 'H_front', 'H_rear', 'front_share', 'front_heel_share', 'cop_front_x', 'weight', 'M_front_ankle', 'M_front_knee', 'M_front_hip', 'M_rear_ankle', 'M_rear_knee', 'M_rear_hip')

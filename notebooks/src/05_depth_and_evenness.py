@@ -161,8 +161,9 @@ studies.pfj_chain_table().round(3)
 # * Up to 90° the fits behave. Beyond 100° the quartic area more than doubles by 120° (195 →
 #   532 mm²), so the stress it gives **falls** in deep flexion — the drop after 90° in the
 #   figure is an artefact of the fit, not protection.
-# * At 130° the force-ratio fit turns **negative** (−0.21): a PFJ force below zero, which is
-#   impossible. Any PFJ number past about 120° is meaningless with these fits.
+# * At 130° the force-ratio fit would turn **negative** (−0.21): a PFJ force below zero,
+#   which is impossible. So lungelab returns no PFJ number past 120° (NaN in the table above)
+#   and warns from 100° on.
 # * The Besier areas are measured only up to 60°; beyond that the model holds the 60° value.
 
 # %% [markdown]
@@ -181,6 +182,6 @@ studies.pfj_chain_table().round(3)
 #   areas). The two area models differ by 2.4-3.3×, so a single PFJ stress number is not
 #   trustworthy to better than that factor.
 # * **Past 90-100° the knee models stop being valid**: the stress "drops" in deep flexion
-#   only because the fitted contact area grows, and past ~120° the fits give impossible
-#   (negative) forces. The model cannot say whether very deep lunges are easier or harder on
+#   only because the fitted contact area grows, and past 120° the fits would give impossible
+#   (negative) forces, so lungelab gives none. The model cannot say whether very deep lunges are easier or harder on
 #   the kneecap.
