@@ -31,6 +31,7 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check lungelab tests benchmarks
+	@mkdir -p .jupyter_tmp/config .jupyter_tmp/data .jupyter_tmp/runtime .jupyter_tmp/ipython
 	$(JUPYTER_ENV) $(BIN)/python -m pytest tests notebooks --nbval \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
@@ -41,6 +42,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
 
 nbval: $(STAMP)
+	@mkdir -p .jupyter_tmp/config .jupyter_tmp/data .jupyter_tmp/runtime .jupyter_tmp/ipython
 	$(JUPYTER_ENV) $(BIN)/python -m pytest notebooks --nbval \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
