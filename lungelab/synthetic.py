@@ -145,6 +145,7 @@ import pandas as pd
 from .body import G, Subject, _segments, segment_table
 from .errors import InputRangeError
 from .model import LungeModel
+from .posture import POINT_NAMES
 
 __all__ = [
     "GENERATOR_VERSION",
@@ -307,18 +308,17 @@ VARIANTS: dict[str, FormVariant] = {
                     "~90 deg hovering, weight in the front heel, controlled tempo"),
         FormVariant("knee_past_toes", "backward",
                     "short step, front shank tilted ~38 deg so the knee travels ~5 cm past "
-                    "the toes; more weight on the front leg",
+                    "the toes; more weight on the front leg and its toes",
                     front_knee_flexion_deg=95.0, front_shank_angle_deg=38.0,
                     trunk_lean_deg=10.0, rear_knee_flexion_deg=85.0, rear_foot_angle_deg=55.0,
-                    front_heel_share=0.5),
+                    front_heel_share=0.4),
         FormVariant("trunk_lean", "backward",
                     "forward trunk lean ~40 deg at the bottom (hip hinge)",
                     trunk_lean_deg=40.0, front_heel_share=0.6),
         FormVariant("shallow", "backward",
                     "shallow: front knee ~60 deg, back knee far from the floor",
                     front_knee_flexion_deg=60.0, rear_knee_flexion_deg=55.0,
-                    rear_foot_angle_deg=40.0, trunk_lean_deg=6.0, descent_s=1.1,
-                    ascent_s=1.0),
+                    rear_foot_angle_deg=40.0, trunk_lean_deg=6.0),
         FormVariant("front_toes", "backward",
                     "weight on the front toes: front heel carries ~20 % of the front foot's "
                     "load, shank slightly forward",
@@ -1266,6 +1266,26 @@ def _jitter(variant: FormVariant, rng: np.random.Generator,
                 standing_lean_deg=variant.standing_trunk_lean_deg)
 
 
+def _check_against_model(model: LungeModel, path: _Path, P: dict, angles: dict,
+                         mask: np.ndarray) -> None:
+    """Positions of the double-support samples must be LungeModel.evaluate's."""
+    if not mask.any():
+        return
+    sel = {k: np.asarray(v)[mask] for k, v in angles.items()}
+    df = model.evaluate(sel["front_knee_flexion_deg"], sel["front_shank_angle_deg"],
+                        sel["trunk_lean_deg"], sel["rear_knee_flexion_deg"],
+                        sel["rear_foot_angle_deg"], mask_unbalanced=False)
+    worst = 0.0
+    for name in POINT_NAMES:
+        for j, ax in enumerate("xy"):
+            mine = P[name][mask, j]
+            ref = df[f"{name}_{ax}_m"].to_numpy() + (path.x_front_ankle if ax == "x" else 0.0)
+            worst = max(worst, float(np.max(np.abs(mine - ref))))
+    if worst > 1e-9:
+        raise RuntimeError(f"synthetic: double-support positions differ from "
+                           f"LungeModel.evaluate by {worst:.3g} m")
+
+
 def _joint_moments(body: _Body, P: dict, w: dict, forces: dict, side: str,
                    dt: float) -> dict[str, np.ndarray]:
     """Net joint moments of one leg (N·m, extensor/plantarflexor positive) by direct
@@ -1351,8 +1371,10 @@ def generate_trial(subject_id: str, variant: str, *, seed: int | None = None,
         fr, ev = _rep_frames(path, down, up, rep, lead, fs)
         fr["front_right"] = np.full(len(fr["sigma"]), leg == "right")
         P = path.pose(fr["sigma"])
-        P.pop("_angles")
-        # standing samples: the stepping foot stands beside the stance foot
+        ang = P.pop("_angles")
+        _check_against_model(model, path, P, ang, fr["mode"] == _MODE_DOUBLE)
+        for k, val in ang.items():
+            fr[k] = val
         frames.append(fr)
         poses.append(P)
         n_leg = sum(1 for x in legs[:i + 1] if x == leg)
@@ -1365,11 +1387,13 @@ def generate_trial(subject_id: str, variant: str, *, seed: int | None = None,
                          "touchdown_knee_deg": path.rep.touchdown_knee_deg,
                          **rep.bottom})
         t0 += len(fr["sigma"]) / fs
-    tail = _phase(int(round(_LEAD_IN_S * fs)) + 1, 0.0, _MODE_STAND,
-                  replace(_jitter(v, np.random.default_rng(0)), heel_share=0.5))
+    tail = _phase(int(round(_LEAD_IN_S * fs)) + 1, 0.0, _MODE_STAND, rep)
     tail["front_right"] = np.zeros(len(tail["sigma"]), dtype=bool)
+    P = path.pose(tail["sigma"])
+    for k, val in P.pop("_angles").items():
+        tail[k] = val
     frames.append(tail)
-    poses.append({k: val for k, val in path.pose(tail["sigma"]).items() if k != "_angles"})
+    poses.append(P)
     F = {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
     P = {k: np.concatenate([p[k] for p in poses]) for k in poses[0]}
     n = len(F["sigma"])
@@ -1468,6 +1492,9 @@ def generate_trial(subject_id: str, variant: str, *, seed: int | None = None,
             truth[f"{side}_{j}_moment_nm"] = mom[f"{side}_{j}"][idx]
     for name, val in pts.items():
         truth[f"{name}_x_m"], truth[f"{name}_y_m"] = val[idx, 0], val[idx, 1]
+    for k in ("front_knee_flexion_deg", "front_shank_angle_deg", "trunk_lean_deg",
+              "rear_knee_flexion_deg", "rear_foot_angle_deg"):
+        truth[k] = F[k][idx]
     truth["mode"] = F["mode"][idx]
     truth["front_leg"] = np.where(fr_right[idx], "right", "left")
     truth["sigma"] = F["sigma"][idx]

@@ -1,0 +1,784 @@
+"""Pipeline: from a motion file (or a :class:`~lungelab.trial.Trial`) to a form report.
+
+:func:`analyze_trial` (and :func:`analyze_file`) returns ``(reps, summary)``: one row per
+repetition and working leg with depth, rear-knee measures, knee travel past the toes,
+trunk lean, tempo, foot-load shares, peak joint moments and patellofemoral (PFJ)
+stress, plus the pass/fail columns of :mod:`lungelab.form`; and a JSON-able dict that
+says what was found, what was assumed and which rules do not apply.
+
+Steps
+-----
+1. **Landmarks** by name (case and separators ignored): hip, knee and ankle joint
+   centres, heel and toe markers of each leg, a shoulder/C7 point and pelvis markers
+   (``R_KNEE``, ``r_knee``, ``RKNE``, ``R.Heel``, ``r_calc``, ``R_HJC``, ... see
+   :data:`LANDMARK_ALIASES`).  Missing samples are interpolated linearly.
+2. **Sagittal frame**: the vertical axis is the lab axis along which the hips lie
+   farthest from the feet; forward is the median horizontal heel→toe direction (both
+   feet; pelvis PSIS→ASIS if no feet); every point, force and centre of pressure (COP)
+   is projected on (forward, up).  The floor is the median COP height if force plates
+   exist, else the lowest heel/toe height.
+3. **Repetitions**: :func:`lungelab.processing.detect_reps` on the hip height (mean of
+   both hip joint centres, else of the pelvis markers), low-passed at 3 Hz, requiring
+   a drop of at least :data:`MIN_HIP_DROP_M`.
+4. **Movement of each repetition** from the feet: toes more than
+   :data:`STANCE_SPLIT_M` apart along the walking direction at the bottom make a
+   lunge (the front leg is the one in front, :func:`lungelab.processing.front_leg`);
+   which toe moved between the start and the bottom tells a backward lunge (rear foot
+   stepped back) from a forward lunge (front foot stepped forward) and a split squat
+   (neither moved).  Feet side by side make a squat, or a sit-to-stand when the feet
+   carry less than 75 % of body weight at the bottom (the rest is on a seat).
+5. **Forces**: per-foot ground reaction and COP -- the synthetic ``grf_<side>_x/_y``,
+   ``cop_<side>_x`` channels, or force plates (OpenSim ``ground_force_*``, C3D
+   ``FPn_*``) assigned sample by sample to the nearer foot.
+6. **Inverse dynamics** of each leg (:func:`lungelab.dynamics.inverse_dynamics`,
+   markers and GRF low-passed at ``cutoff_hz``) and PFJ stress
+   (:func:`lungelab.knee.pfj_chain`).
+7. **Subject**: mass from the argument, the file's metadata, or the mean vertical
+   force while standing; height from the argument, the metadata or the standing
+   shoulder (÷0.818) or hip (÷0.530) height (Drillis & Contini); thigh, shank and foot
+   lengths measured from the landmarks.
+
+Values "at the bottom" are means over ±50 ms around the deepest sample (±100 ms for
+force shares).  Peaks are over the repetition, from movement onset to end.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import form as _form
+from .body import G, Subject
+from .errors import InputRangeError, LungelabError
+from .trial import Trial
+
+__all__ = [
+    "REPORT_COLUMNS",
+    "LANDMARK_ALIASES",
+    "MIN_HIP_DROP_M",
+    "STANCE_SPLIT_M",
+    "analyze_trial",
+    "analyze_file",
+    "find_landmarks",
+]
+
+MIN_HIP_DROP_M = 0.08
+"""A repetition must lower the hip (or pelvis) by at least this much, m."""
+
+STANCE_SPLIT_M = 0.15
+"""Toes farther apart than this along the walking direction at the bottom: a lunge, m."""
+
+STEP_M = 0.15
+"""A toe that moved more than this between movement onset and the bottom stepped, m."""
+
+SEATED_FRACTION = 0.75
+"""Feet carrying less than this fraction of body weight at the bottom: seated."""
+
+SIDES = ("right", "left")
+
+LANDMARK_ALIASES: dict[str, tuple[str, ...]] = {
+    "hip": ("{s}hip", "{s}hjc", "{s}hipjc", "{s}hipjointcentre", "{s}hipjointcenter"),
+    "knee": ("{s}knee", "{s}kne", "{s}kjc", "{s}kneejc", "{s}latknee", "{s}kneelat"),
+    "ankle": ("{s}ankle", "{s}ank", "{s}ajc", "{s}anklejc", "{s}latankle", "{s}malleolus"),
+    "heel": ("{s}heel", "{s}hee", "{s}calc", "{s}calcaneus"),
+    "toe": ("{s}toe", "{s}toetip", "{s}toe1", "{s}hallux"),
+    "shoulder": ("{s}shoulder", "{s}sho", "{s}acromion", "{s}acromium"),
+}
+"""Accepted names per landmark; ``{s}`` is ``r``/``right`` or ``l``/``left``.  Names
+are compared in lower case without separators (``R.Heel`` → ``rheel``).  A single
+``HIP`` (or ``SHOULDER``, ``C7``) serves both sides."""
+
+_PELVIS = ("asis", "psis", "rasi", "lasi", "rpsi", "lpsi", "sacr", "vsac", "sacrum",
+           "vsacral", "sacral")
+
+REPORT_COLUMNS = (
+    "source", "leg", "rep", "rep_index", "movement", "t_start_s", "t_bottom_s", "t_end_s",
+    "knee_flexion_deg", "rear_knee_flexion_deg", "knee_past_toes_m", "trunk_lean_deg",
+    "rear_knee_height_m", "hip_drop_m", "descent_s", "hold_s", "ascent_s", "duration_s",
+    "heel_share", "leg_share", "peak_knee_extensor_moment_nm",
+    "peak_knee_extensor_moment_nm_per_kg", "peak_pfj_stress_mpa",
+    "peak_hip_extensor_moment_nm", "peak_hip_extensor_moment_nm_per_kg",
+)
+"""Measured columns of the repetition table (then one ``<rule>_pass`` column per rule,
+``rules_failed`` and ``rules_passed_fraction``).  ``leg`` is the working leg: the front
+leg of a lunge, each leg of a bilateral movement (two rows per repetition).
+``heel_share`` and ``leg_share`` are that foot's heel share of its vertical load and its
+share of the total vertical load (NaN without force plates).  Units in the names."""
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+# ----------------------------------------------------------------------------- landmarks
+@dataclass
+class Landmarks:
+    """Landmark trajectories (lab frame, m, shape (n, 3)) found in a trial."""
+
+    legs: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    shoulder: np.ndarray | None = None
+    pelvis: np.ndarray | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def has(self, side: str, *parts: str) -> bool:
+        return all(p in self.legs.get(side, {}) for p in parts)
+
+
+def _fill(a: np.ndarray, t: np.ndarray) -> np.ndarray | None:
+    """Interpolate NaN samples linearly (ends held); None if more than 20 % missing."""
+    a = np.array(a, dtype=float)
+    bad = ~np.isfinite(a).all(axis=1)
+    if bad.mean() > 0.2:
+        return None
+    if bad.any():
+        good = ~bad
+        for j in range(a.shape[1]):
+            a[bad, j] = np.interp(t[bad], t[good], a[good, j])
+    return a
+
+
+def find_landmarks(trial: Trial) -> Landmarks:
+    """Find the landmarks the pipeline needs (see :data:`LANDMARK_ALIASES`)."""
+    t = trial.time
+    by_norm = {_norm(n): n for n in trial.point_names}
+    lm = Landmarks()
+
+    def get(candidates: list[str]) -> tuple[np.ndarray | None, str | None]:
+        for c in candidates:
+            if c in by_norm:
+                arr = _fill(trial.points[by_norm[c]].to_numpy(dtype=float), t)
+                if arr is not None:
+                    return arr, by_norm[c]
+        return None, None
+
+    for side in SIDES:
+        prefixes = ("r", "right") if side == "right" else ("l", "left")
+        leg: dict[str, np.ndarray] = {}
+        for part, pats in LANDMARK_ALIASES.items():
+            cands = [p.format(s=s) for s in prefixes for p in pats]
+            if part == "hip":
+                cands += ["hip", "midhip", "hipjc", "hjc"]
+            arr, name = get(cands)
+            if arr is not None:
+                leg[part] = arr
+                lm.names[f"{side}_{part}"] = name
+        lm.legs[side] = leg
+    sh = [lm.legs[s].pop("shoulder") for s in SIDES if "shoulder" in lm.legs[s]]
+    if sh:
+        lm.shoulder = np.mean(sh, axis=0)
+    else:
+        lm.shoulder, name = get(["shoulder", "midshoulder", "c7", "neck", "ij", "sternum"])
+        if name:
+            lm.names["shoulder"] = name
+    pel = [n for k, n in by_norm.items() if any(p in k for p in _PELVIS)]
+    arrs = [a for a in (_fill(trial.points[n].to_numpy(dtype=float), t) for n in pel)
+            if a is not None]
+    if arrs:
+        lm.pelvis = np.mean(arrs, axis=0)
+        lm.names["pelvis"] = ", ".join(pel)
+    return lm
+
+
+# ----------------------------------------------------------------------------- frame
+@dataclass
+class _Frame:
+    forward: np.ndarray
+    up: np.ndarray
+    origin: np.ndarray
+
+    def xy(self, p: np.ndarray) -> np.ndarray:
+        d = p - self.origin
+        return np.column_stack([d @ self.forward, d @ self.up])
+
+
+def _sagittal_frame(lm: Landmarks, floor_hint: float | None = None) -> _Frame:
+    tops = [lm.legs[s]["hip"] for s in SIDES if "hip" in lm.legs[s]]
+    if not tops and lm.pelvis is not None:
+        tops = [lm.pelvis]
+    if not tops and lm.shoulder is not None:
+        tops = [lm.shoulder]
+    feet = [lm.legs[s][k] for s in SIDES for k in ("ankle", "heel", "toe")
+            if k in lm.legs[s]]
+    if not tops or not feet:
+        raise InputRangeError("markers", "too few landmarks",
+                              "hip (or pelvis) and foot markers to find the vertical",
+                              f"found: {sorted(lm.names.values())}")
+    diff = np.nanmedian(np.mean(tops, axis=0) - np.mean(feet, axis=0), axis=0)
+    axis = int(np.argmax(np.abs(diff)))
+    up = np.zeros(3)
+    up[axis] = np.sign(diff[axis]) or 1.0
+    vecs = [lm.legs[s]["toe"] - lm.legs[s]["heel"] for s in SIDES
+            if lm.has(s, "toe", "heel")]
+    fwd = np.nanmedian(np.concatenate(vecs), axis=0) if vecs else np.zeros(3)
+    fwd = fwd - (fwd @ up) * up
+    if np.linalg.norm(fwd) < 1e-6:
+        fwd = np.roll(up, 1)
+    fwd = fwd / np.linalg.norm(fwd)
+    ankles = [lm.legs[s].get("ankle", lm.legs[s].get("heel")) for s in SIDES
+              if lm.legs[s].get("ankle", lm.legs[s].get("heel")) is not None]
+    origin = np.nanmedian(np.mean(ankles, axis=0), axis=0) if ankles else np.zeros(3)
+    soles = [lm.legs[s][k] @ up for s in SIDES for k in ("heel", "toe") if k in lm.legs[s]]
+    floor = floor_hint if floor_hint is not None else (
+        float(np.nanpercentile(np.min(soles, axis=0), 1)) if soles else float(origin @ up))
+    origin = origin - (origin @ up) * up + floor * up
+    return _Frame(fwd, up, origin)
+
+
+# ----------------------------------------------------------------------------- forces
+_SYN = re.compile(r"^grf_(right|left)_([xyz])$")
+_OSIM_F = re.compile(r"^(?:(\d+)_)?ground_force_(?:(\d+)_)?v([xyz])$")
+_C3D_F = re.compile(r"^FP(\d+)_F([xyz])$", re.IGNORECASE)
+
+
+def _length_scale(unit: str) -> float:
+    from .io._common import LENGTH_UNITS
+
+    return LENGTH_UNITS.get(unit, 1.0)
+
+
+def _plates(trial: Trial) -> list[dict[str, Any]]:
+    """Force records in the trial: ``{"side": side or None, "F": (m, 3), "cop": (m, 3)}``
+    on the analog time base (lab frame, N and m)."""
+    names = trial.analog_names
+    A = trial.analogs
+    units = trial.units
+    out: list[dict[str, Any]] = []
+    m = len(trial.analog_time)
+
+    def col(n: str) -> np.ndarray:
+        return A[n].to_numpy(dtype=float) if n in A else np.zeros(m)
+
+    sides = {mt.group(1) for n in names if (mt := _SYN.match(n))}
+    for side in sorted(sides):
+        F = np.column_stack([col(f"grf_{side}_{a}") for a in "xyz"])
+        cop = np.column_stack([col(f"cop_{side}_{a}") * _length_scale(units.get(
+            f"cop_{side}_{a}", "m")) if f"cop_{side}_{a}" in A else
+            (np.full(m, np.nan) if a == "x" else np.zeros(m)) for a in "xyz"])
+        out.append({"side": side, "F": F, "cop": cop})
+    groups: dict[str, dict[str, str]] = {}
+    for n in names:
+        mt = _OSIM_F.match(n)
+        if mt:
+            key = mt.group(1) or mt.group(2) or "0"
+            prefix = n[: n.index("ground_force")]
+            mid = f"{mt.group(2)}_" if mt.group(2) else ""
+            groups.setdefault(f"osim{key}", {})[mt.group(3)] = n
+            groups[f"osim{key}"]["p" + mt.group(3)] = f"{prefix}ground_force_{mid}p{mt.group(3)}"
+            continue
+        mt = _C3D_F.match(n)
+        if mt:
+            key = mt.group(1)
+            groups.setdefault(f"c3d{key}", {})[mt.group(2).lower()] = n
+            groups[f"c3d{key}"]["p" + mt.group(2).lower()] = f"FP{key}_COP{mt.group(2).lower()}"
+    for g in groups.values():
+        if not all(a in g for a in "xyz"):
+            continue
+        F = np.column_stack([col(g[a]) for a in "xyz"])
+        if not np.any(np.abs(F) > 1.0):
+            continue                                  # an empty plate (all zeros)
+        cop = np.column_stack([col(g["p" + a]) * _length_scale(units.get(g["p" + a], "m"))
+                               if g["p" + a] in A else np.full(m, np.nan) for a in "xyz"])
+        out.append({"side": None, "F": F, "cop": cop})
+    return out
+
+
+def _to_marker_time(x: np.ndarray, t_src: np.ndarray, t: np.ndarray) -> np.ndarray:
+    if len(t_src) == len(t) and np.allclose(t_src, t):
+        return x
+    out = np.empty((len(t), x.shape[1]))
+    for j in range(x.shape[1]):
+        good = np.isfinite(x[:, j])
+        out[:, j] = np.interp(t, t_src[good], x[good, j]) if good.sum() > 1 else np.nan
+    return out
+
+
+def _foot_forces(trial: Trial, t: np.ndarray, lm: Landmarks, threshold_n: float = 20.0
+                 ) -> dict[str, dict[str, np.ndarray]] | None:
+    """Per-foot GRF (n, 3) and COP (n, 3) at the marker times, lab frame."""
+    plates = _plates(trial)
+    if not plates:
+        return None
+    ta = trial.analog_time
+    n = len(t)
+    acc = {s: {"F": np.zeros((n, 3)), "M": np.zeros((n, 3)), "w": np.zeros(n)} for s in SIDES}
+    mids = {}
+    for s in SIDES:
+        leg = lm.legs.get(s, {})
+        pts = [leg[k] for k in ("heel", "toe", "ankle") if k in leg]
+        mids[s] = np.mean(pts, axis=0) if pts else None
+    for pl in plates:
+        F = _to_marker_time(pl["F"], ta, t)
+        cop = _to_marker_time(pl["cop"], ta, t)
+        mag = np.linalg.norm(F, axis=1)
+        loaded = mag >= threshold_n
+        if pl["side"] is not None:
+            side_of = np.full(n, pl["side"], dtype=object)
+        else:
+            if mids["right"] is None or mids["left"] is None:
+                continue
+            dr = np.linalg.norm(cop - mids["right"], axis=1)
+            dl = np.linalg.norm(cop - mids["left"], axis=1)
+            side_of = np.where(dr <= dl, "right", "left")
+        for s in SIDES:
+            sel = loaded & (side_of == s) & np.isfinite(cop).all(axis=1)
+            acc[s]["F"][sel] += F[sel]
+            acc[s]["M"][sel] += cop[sel] * mag[sel, None]
+            acc[s]["w"][sel] += mag[sel]
+    out = {}
+    for s in SIDES:
+        w = acc[s]["w"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cop = np.where(w[:, None] > 0, acc[s]["M"] / w[:, None], np.nan)
+        out[s] = {"F": acc[s]["F"], "cop": cop}
+    return out
+
+
+# ----------------------------------------------------------------------------- helpers
+def _uniform(trial: Trial) -> tuple[Trial, np.ndarray, float]:
+    """Marker time base made uniform (linear resampling if the steps vary by > 1 %)."""
+    t = np.asarray(trial.time, dtype=float)
+    if len(t) < 10:
+        raise InputRangeError("trial", f"{len(t)} frames", "at least 10 marker frames")
+    rate = trial.rate_hz if math.isfinite(trial.rate_hz) else 1.0 / float(np.median(np.diff(t)))
+    dt = np.diff(t)
+    if np.max(np.abs(dt * rate - 1.0)) <= 0.01:
+        return trial, t, float(rate)
+    tu = t[0] + np.arange(int(round((t[-1] - t[0]) * rate)) + 1) / rate
+    tu = tu[tu <= t[-1] + 1e-9]
+    pts = {}
+    for name in trial.point_names:
+        pts[name] = _to_marker_time(trial.points[name].to_numpy(dtype=float), t, tu)
+    kwargs: dict[str, Any] = {}
+    analogs = None
+    if trial.analog_names:
+        if trial.same_time_base:
+            analogs = {n: _to_marker_time(trial.analogs[[n]].to_numpy(dtype=float), t, tu)[:, 0]
+                       for n in trial.analog_names}
+        else:
+            analogs = trial.analogs
+            kwargs = {"analog_time": trial.analog_time, "analog_rate_hz": trial.analog_rate_hz}
+    units = {n: u for n, u in trial.units.items() if n in trial.analog_names}
+    new = Trial(tu, points=pts, analogs=analogs, units=units, rate_hz=rate,
+                events=trial.events, metadata=trial.metadata, **kwargs)
+    return new, tu, float(rate)
+
+
+def _crop_to_markers(trial: Trial, messages: list[str]) -> Trial:
+    """Keep the longest run of frames in which at least 80 % of the usually visible
+    markers are there (C3D recordings often lose markers outside the capture volume)."""
+    if not trial.point_names or trial.n_frames < 3:
+        return trial
+    ok = np.isfinite(trial.points.to_numpy(dtype=float)).reshape(trial.n_frames, -1, 3)
+    count = ok.all(axis=2).sum(axis=1)
+    good = count >= 0.8 * count.max()
+    if good.all():
+        return trial
+    edges = np.diff(np.concatenate([[0], good.astype(int), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    k = int(np.argmax(stops - starts))
+    t = trial.time
+    messages.append(f"markers are missing outside {t[starts[k]]:.2f}-{t[stops[k] - 1]:.2f} s; "
+                    "only that part was analysed")
+    return trial.slice_time(float(t[starts[k]]), float(t[stops[k] - 1]) + 1e-9)
+
+
+def _window(i: int, half: int, n: int) -> slice:
+    return slice(max(0, i - half), min(n, i + half + 1))
+
+
+def _deg(x: np.ndarray) -> np.ndarray:
+    return np.degrees(np.asarray(x, dtype=float))
+
+
+@dataclass
+class _LegData:
+    hip: np.ndarray
+    knee: np.ndarray
+    ankle: np.ndarray
+    heel: np.ndarray
+    toe: np.ndarray
+    knee_flexion_deg: np.ndarray
+    grf: np.ndarray | None = None          # (n, 2) sagittal, N
+    cop_x: np.ndarray | None = None        # (n,) m, NaN unloaded
+    moments: pd.DataFrame | None = None
+    pfj_stress_mpa: np.ndarray | None = None
+
+
+def _subject(trial: Trial, lm: Landmarks, frame: _Frame, legs: dict[str, _LegData],
+             total_fy: np.ndarray | None, standing: np.ndarray, subject: Subject | None,
+             mass_kg: float | None, height_m: float | None, sex: str | None
+             ) -> tuple[Subject, dict[str, Any]]:
+    """The subject used for inverse dynamics, and where each number came from."""
+    info: dict[str, Any] = {}
+    meta = trial.metadata
+    if subject is not None:
+        return subject, {"mass_kg": subject.mass_kg, "height_m": subject.height_m,
+                         "sex": subject.sex, "mass_source": "given", "height_source": "given",
+                         "sex_source": "given"}
+    if mass_kg is not None:
+        m, src = float(mass_kg), "given"
+    elif isinstance(meta.get("subject_mass_kg"), (int, float)):
+        m, src = float(meta["subject_mass_kg"]), "file metadata"
+    elif total_fy is not None and standing.any():
+        m, src = float(np.median(total_fy[standing]) / G), "mean vertical force while standing"
+    else:
+        m, src = 70.0, "default (no force plates, no --mass)"
+    info.update(mass_kg=m, mass_source=src)
+    if height_m is not None:
+        h, hsrc = float(height_m), "given"
+    elif isinstance(meta.get("subject_height_m"), (int, float)):
+        h, hsrc = float(meta["subject_height_m"]), "file metadata"
+    elif lm.shoulder is not None and standing.any():
+        h = float(np.median(frame.xy(lm.shoulder)[standing, 1])) / 0.818
+        hsrc = "standing shoulder height / 0.818 (Drillis & Contini)"
+    elif any("hip" in lm.legs[s] for s in SIDES) and standing.any():
+        hip = np.mean([lm.legs[s]["hip"] for s in SIDES if "hip" in lm.legs[s]], axis=0)
+        h = float(np.median(frame.xy(hip)[standing, 1])) / 0.530
+        hsrc = "standing hip height / 0.530 (Drillis & Contini)"
+    else:
+        h, hsrc = 1.70, "default"
+    info.update(height_m=h, height_source=hsrc)
+    s = sex or (meta.get("sex") if meta.get("sex") in ("male", "female") else None)
+    info.update(sex=s or "male", sex_source="given" if sex else (
+        "file metadata" if s else "default (de Leva male table)"))
+    lengths: dict[str, float] = {}
+    for key, (a, b), lo, hi in (("thigh_length_m", ("hip", "knee"), 0.2, 0.7),
+                                ("shank_length_m", ("knee", "ankle"), 0.2, 0.7),
+                                ("foot_length_m", ("heel", "toe"), 0.15, 0.40)):
+        vals = [np.median(np.linalg.norm(getattr(legs[sd], a) - getattr(legs[sd], b), axis=1))
+                for sd in legs]
+        if vals:
+            v = float(np.median(vals))
+            if lo <= v <= hi:
+                lengths[key] = v
+    info["measured_lengths_m"] = lengths
+    try:
+        subj = Subject(mass_kg=min(max(m, 20.0), 300.0), height_m=min(max(h, 1.0), 2.3),
+                       sex=info["sex"], **lengths)
+    except LungelabError:
+        subj = Subject(mass_kg=min(max(m, 20.0), 300.0), height_m=min(max(h, 1.0), 2.3),
+                       sex=info["sex"])
+        info["measured_lengths_m"] = {}
+    return subj, info
+
+
+# ----------------------------------------------------------------------------- analysis
+def _classify(legs: dict[str, _LegData], reps: pd.DataFrame, total_fy: np.ndarray | None,
+              body_weight_n: float | None, rate: float) -> list[tuple[str, str | None]]:
+    """(movement, front leg) for each repetition."""
+    from .processing import front_leg
+
+    out: list[tuple[str, str | None]] = []
+    if not all(s in legs for s in SIDES):
+        return [("unknown", None)] * len(reps)
+    toe = {s: legs[s].toe[:, 0] for s in SIDES}
+    labels = front_leg(reps, toe["left"], toe["right"], facing=1, min_separation=STANCE_SPLIT_M)
+    prev_end = 0
+    for (_, r), lab in zip(reps.iterrows(), labels, strict=True):
+        ib = int(r["i_bottom"])
+        # reference stance: where the toes were closest together between the previous
+        # repetition and this one (the stepping foot may leave before the hip drops)
+        lo, hi = prev_end, max(prev_end + 1, int(r["i_start"]) + 1)
+        i0 = lo + int(np.argmin(np.abs(toe["right"][lo:hi] - toe["left"][lo:hi])))
+        prev_end = int(r["i_end"])
+        if lab == "none":
+            seated = False
+            if total_fy is not None and body_weight_n:
+                w = _window(ib, int(0.1 * rate), len(total_fy))
+                seated = float(np.mean(total_fy[w])) < SEATED_FRACTION * body_weight_n
+            out.append(("sit_to_stand" if seated else "squat", None))
+            continue
+        front, rear = lab, ("left" if lab == "right" else "right")
+        moved_front = toe[front][ib] - toe[front][i0]
+        moved_rear = toe[rear][ib] - toe[rear][i0]
+        if moved_rear < -STEP_M and abs(moved_front) < STEP_M:
+            mv = "backward_lunge"
+        elif moved_front > STEP_M and abs(moved_rear) < STEP_M:
+            mv = "forward_lunge"
+        elif abs(moved_front) < STEP_M and abs(moved_rear) < STEP_M:
+            mv = "split_squat"
+        else:
+            mv = "unknown"
+        out.append((mv, front))
+    return out
+
+
+def _peak(x: np.ndarray | None, sl: slice) -> float:
+    if x is None:
+        return float("nan")
+    seg = np.asarray(x, dtype=float)[sl]
+    return float(np.nanmax(seg)) if seg.size and np.isfinite(seg).any() else float("nan")
+
+
+def _heel_share(leg: _LegData, w: slice, ball_fraction: float) -> float:
+    if leg.cop_x is None:
+        return float("nan")
+    heel, toe = leg.heel[w, 0], leg.toe[w, 0]
+    ball = heel + ball_fraction * (toe - heel)
+    cop = leg.cop_x[w]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (ball - cop) / (ball - heel)
+    return float(np.nanmean(share)) if np.isfinite(share).any() else float("nan")
+
+
+def analyze_trial(trial: Trial, subject: Subject | None = None, *,
+                  mass_kg: float | None = None, height_m: float | None = None,
+                  sex: str | None = None, rules: tuple[_form.FormRule, ...] | None = None,
+                  cutoff_hz: float = 6.0, contact_area_model: str = "quartic",
+                  prescription: _form.Prescription | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Per-repetition form report of a trial.
+
+    Parameters
+    ----------
+    trial : Trial
+        Markers (joint centres or skin markers, see :data:`LANDMARK_ALIASES`) and,
+        optionally, ground reactions (see the module docstring).
+    subject : Subject, optional
+        Overrides everything below; else mass, height and sex come from the arguments,
+        the trial's metadata or estimates (see the module docstring).
+    mass_kg, height_m : float, optional
+        Body mass (kg) and standing height (m).
+    sex : {"male", "female"}, optional
+        Anthropometric table column and PFJ contact-area option.
+    rules : tuple of FormRule, optional
+        Default :data:`lungelab.form.DEFAULT_RULES`.
+    cutoff_hz : float
+        Low-pass cutoff for markers and forces before inverse dynamics and angles, Hz.
+    contact_area_model : {"quartic", "besier2005"}
+        PFJ contact-area model (:mod:`lungelab.knee`).
+    prescription : Prescription, optional
+        For the session summary (default 2-3 sets of 8-12 reps per leg).
+
+    Returns
+    -------
+    reps : pandas.DataFrame
+        One row per repetition and working leg, columns :data:`REPORT_COLUMNS` then the
+        rules' pass/fail columns.  Empty (same columns) when no repetition is found.
+    summary : dict
+        JSON-able: ``source``, ``movement``, ``n_frames``, ``rate_hz``, ``subject``
+        (values and where they came from), ``force_plates``, ``reps_per_leg``,
+        ``partial_reps``, ``not_applicable`` (rule → reason), ``session`` (see
+        :func:`lungelab.form.session_summary`) and ``messages``.
+
+    Raises
+    ------
+    InputRangeError
+        If the trial lacks the landmarks needed to find the vertical or to detect
+        repetitions.
+    """
+    from . import knee as _knee
+    from .dynamics import inverse_dynamics
+    from .processing import (
+        detect_reps,
+        knee_flexion,
+        lowpass,
+        trunk_lean,
+    )
+
+    rules = _form.DEFAULT_RULES if rules is None else tuple(rules)
+    source = str(trial.metadata.get("source", ""))
+    messages: list[str] = []
+    trial = _crop_to_markers(trial, messages)
+    trial, t, rate = _uniform(trial)
+    n = len(t)
+    lm = find_landmarks(trial)
+    raw_forces = _foot_forces(trial, t, lm)
+    floor_hint = None
+    frame0 = _sagittal_frame(lm)
+    if raw_forces is not None:
+        heights = np.concatenate([f["cop"] @ frame0.up for f in raw_forces.values()])
+        heights = heights[np.isfinite(heights)]
+        if heights.size:
+            floor_hint = float(np.median(heights))
+    frame = _sagittal_frame(lm, floor_hint)
+    summary: dict[str, Any] = {"source": source, "n_frames": int(n), "rate_hz": rate,
+                               "landmarks": dict(lm.names),
+                               "force_plates": raw_forces is not None}
+    # -- depth signal and repetitions ----------------------------------------------
+    hips = [lm.legs[s]["hip"] for s in SIDES if "hip" in lm.legs[s]]
+    if hips:
+        depth_src = "hip joint centres"
+        depth = frame.xy(np.mean(hips, axis=0))[:, 1]
+    elif lm.pelvis is not None:
+        depth_src = "pelvis markers"
+        depth = frame.xy(lm.pelvis)[:, 1]
+    else:
+        raise InputRangeError("markers", sorted(trial.point_names)[:10],
+                              "hip joint centres or pelvis markers (ASIS/PSIS/sacrum)",
+                              "cannot detect repetitions")
+    summary["depth_signal"] = depth_src
+    allreps = detect_reps(depth, rate_hz=rate, bottom="min", min_amplitude=MIN_HIP_DROP_M,
+                          include_partial=True) if n >= 20 else pd.DataFrame()
+    reps = allreps[allreps["complete"]].reset_index(drop=True) if len(allreps) else allreps
+    summary["partial_reps"] = int(len(allreps) - len(reps)) if len(allreps) else 0
+    if summary["partial_reps"]:
+        messages.append(f"{summary['partial_reps']} repetition(s) cut by the start or end of "
+                        "the recording were left out")
+    standing = depth >= np.nanpercentile(depth, 90) - 0.02
+    # -- legs: sagittal landmarks, angles, forces --------------------------------------
+    fs_ok = cutoff_hz < rate / 2
+    legs: dict[str, _LegData] = {}
+    for s in SIDES:
+        if not lm.has(s, "hip", "knee", "ankle", "heel", "toe"):
+            continue
+        pts = {k: frame.xy(lm.legs[s][k]) for k in ("hip", "knee", "ankle", "heel", "toe")}
+        smooth = {k: lowpass(v, rate, cutoff_hz) if fs_ok and n > 20 else v
+                  for k, v in pts.items()}
+        kf = _deg(knee_flexion(smooth["hip"], smooth["knee"], smooth["ankle"]))
+        legs[s] = _LegData(*(smooth[k] for k in ("hip", "knee", "ankle", "heel", "toe")),
+                           knee_flexion_deg=kf)
+    missing = [s for s in SIDES if s not in legs]
+    if missing:
+        messages.append(f"no complete hip/knee/ankle/heel/toe set for the {' and '.join(missing)}"
+                        " leg: angles and moments of that leg are not available")
+    shoulder = frame.xy(lm.shoulder) if lm.shoulder is not None else None
+    if shoulder is not None and fs_ok and n > 20:
+        shoulder = lowpass(shoulder, rate, cutoff_hz)
+    total_fy = None
+    if raw_forces is not None:
+        for s in SIDES:
+            F = raw_forces[s]["F"]
+            grf = np.column_stack([F @ frame.forward, F @ frame.up])
+            cop = frame.xy(np.nan_to_num(raw_forces[s]["cop"]))[:, 0]
+            cop = np.where(np.isfinite(raw_forces[s]["cop"]).all(axis=1)
+                           & (np.linalg.norm(F, axis=1) >= 20.0), cop, np.nan)
+            if s in legs:
+                legs[s].grf, legs[s].cop_x = grf, cop
+        total_fy = sum(raw_forces[s]["F"] @ frame.up for s in SIDES)
+    subj, sinfo = _subject(trial, lm, frame, legs, total_fy, standing, subject, mass_kg,
+                           height_m, sex)
+    summary["subject"] = sinfo
+    body_weight = sinfo["mass_kg"] * G
+    # -- inverse dynamics --------------------------------------------------------------
+    if raw_forces is None:
+        messages.append("no force plates: foot-load shares, joint moments and PFJ stress are "
+                        "not available")
+    for s, leg in legs.items():
+        if leg.grf is None:
+            continue
+        raw = {k: frame.xy(lm.legs[s][k]) for k in ("hip", "knee", "ankle", "heel", "toe")}
+        try:
+            mom = inverse_dynamics(t, raw["hip"], raw["knee"], raw["ankle"], raw["heel"],
+                                   raw["toe"], np.nan_to_num(leg.grf), leg.cop_x,
+                                   segments=subj, body_mass_kg=sinfo["mass_kg"],
+                                   cutoff_hz=cutoff_hz if fs_ok else None, facing="+x")
+        except LungelabError as exc:
+            messages.append(f"{s} leg: inverse dynamics failed ({exc})")
+            continue
+        leg.moments = mom
+        chain = _knee.pfj_chain(mom["knee_moment_nm"].to_numpy(), leg.knee_flexion_deg,
+                                contact_area_model, subj.sex)
+        leg.pfj_stress_mpa = chain["pfj_stress_mpa"]
+    # -- per repetition ----------------------------------------------------------------
+    rows: list[dict[str, Any]] = []
+    classes = _classify(legs, reps, total_fy, body_weight, rate) if len(reps) else []
+    half_b, half_f = max(1, int(round(0.05 * rate))), max(1, int(round(0.1 * rate)))
+    counters: dict[str, int] = {}
+    trunk = None
+    if shoulder is not None and hips:
+        hip_mid = np.mean([legs[s].hip for s in legs], axis=0) if legs else \
+            frame.xy(np.mean(hips, axis=0))
+        trunk = _deg(trunk_lean(hip_mid, shoulder))
+    for k, ((_, r), (movement, front)) in enumerate(zip(reps.iterrows(), classes,
+                                                        strict=True)):
+        i0, ib, i1 = int(r["i_start"]), int(r["i_bottom"]), int(r["i_end"])
+        wb, wf, span = _window(ib, half_b, n), _window(ib, half_f, n), slice(i0, i1 + 1)
+        work = [front] if front is not None else [s for s in SIDES if s in legs]
+        if front is not None and front not in legs:
+            work = []
+        for leg_name in work:
+            leg = legs[leg_name]
+            rear = legs.get("left" if leg_name == "right" else "right") \
+                if front is not None else None
+            counters[leg_name] = counters.get(leg_name, 0) + 1
+            vf = leg.grf[wf, 1] if leg.grf is not None else None
+            share = float("nan")
+            if vf is not None and total_fy is not None:
+                tot = total_fy[wf]
+                share = float(np.mean(vf) / np.mean(tot)) if np.mean(tot) > 0 else float("nan")
+            mom = leg.moments
+            knee_m = mom["knee_moment_nm"].to_numpy() if mom is not None else None
+            hip_m = mom["hip_moment_nm"].to_numpy() if mom is not None else None
+            row = {
+                "source": source, "leg": leg_name, "rep": counters[leg_name],
+                "rep_index": k + 1, "movement": movement,
+                "t_start_s": float(r["t_start"]), "t_bottom_s": float(r["t_bottom"]),
+                "t_end_s": float(r["t_end"]),
+                "knee_flexion_deg": float(np.mean(leg.knee_flexion_deg[wb])),
+                "rear_knee_flexion_deg": float(np.mean(rear.knee_flexion_deg[wb]))
+                if rear is not None else float("nan"),
+                "knee_past_toes_m": float(np.mean(leg.knee[wb, 0] - leg.toe[wb, 0])),
+                "trunk_lean_deg": float(np.mean(trunk[wb])) if trunk is not None
+                else float("nan"),
+                "rear_knee_height_m": float(np.mean(rear.knee[wb, 1]))
+                if rear is not None else float("nan"),
+                "hip_drop_m": float(r["depth"]),
+                "descent_s": float(r["descent_s"]), "hold_s": float(r["hold_s"]),
+                "ascent_s": float(r["ascent_s"]), "duration_s": float(r["duration_s"]),
+                "heel_share": _heel_share(leg, wf, subj.ball_fraction),
+                "leg_share": share,
+                "peak_knee_extensor_moment_nm": _peak(knee_m, span),
+                "peak_pfj_stress_mpa": _peak(leg.pfj_stress_mpa, span),
+                "peak_hip_extensor_moment_nm": _peak(hip_m, span),
+            }
+            row["peak_knee_extensor_moment_nm_per_kg"] = \
+                row["peak_knee_extensor_moment_nm"] / sinfo["mass_kg"]
+            row["peak_hip_extensor_moment_nm_per_kg"] = \
+                row["peak_hip_extensor_moment_nm"] / sinfo["mass_kg"]
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    table = _form.apply_rules(table, rules)
+    # -- summary -----------------------------------------------------------------------
+    moves = [c[0] for c in classes]
+    movement = max(set(moves), key=moves.count) if moves else "none"
+    summary["movement"] = movement
+    summary["repetitions"] = int(len(reps))
+    summary["reps_per_leg"] = {str(k): int(v) for k, v in
+                               table["leg"].value_counts().sort_index().items()}
+    if not len(reps):
+        rng = float(np.nanmax(depth) - np.nanmin(depth))
+        messages.insert(0, f"no repetitions found: the {depth_src} height never dropped by "
+                        f"{MIN_HIP_DROP_M:g} m or more between two stands (its range is "
+                        f"{rng:.3f} m); this looks like walking or standing, not lunges or "
+                        "squats")
+    na: dict[str, str] = {}
+    if movement in ("squat", "sit_to_stand"):
+        for rule in rules:
+            if movement not in rule.applies_to:
+                na[rule.name] = (f"a {movement.replace('_', '-')} is bilateral: 'front leg' and "
+                                 "'rear leg' are undefined (feet side by side), so this lunge "
+                                 "rule does not apply; each leg is reported separately")
+    elif movement == "none":
+        for rule in rules:
+            na[rule.name] = "no repetitions"
+    for rule in rules:
+        if rule.name in na or rule.needs != "force plates" or raw_forces is not None:
+            continue
+        na[rule.name] = "needs force plates"
+    summary["not_applicable"] = na
+    session = _form.session_summary(table, rules, prescription)
+    summary["session"] = session
+    summary["messages"] = messages + [m for m in session.get("messages", [])
+                                      if m not in messages and m != "no repetitions found"]
+    return table, summary
+
+
+def analyze_file(path: str | os.PathLike[str], subject: Subject | None = None,
+                 **kwargs: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read any supported file (:func:`lungelab.datasets.read_any`, which also picks up a
+    TRC file's ``<stem>_grf.mot``) and run :func:`analyze_trial` on it."""
+    from .datasets import read_any
+
+    trial = read_any(Path(path))
+    reps, summary = analyze_trial(trial, subject, **kwargs)
+    summary["source"] = str(path)
+    reps["source"] = str(path)
+    return reps, summary
