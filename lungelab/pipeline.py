@@ -532,8 +532,8 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
                   mass_kg: float | None = None, height_m: float | None = None,
                   sex: str | None = None, rules: tuple[_form.FormRule, ...] | None = None,
                   cutoff_hz: float = 6.0, contact_area_model: str = "quartic",
-                  prescription: _form.Prescription | None = None
-                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
+                  prescription: _form.Prescription | None = None,
+                  return_series: bool = False):
     """Per-repetition form report of a trial.
 
     Parameters
@@ -556,6 +556,8 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
         PFJ contact-area model (:mod:`lungelab.knee`).
     prescription : Prescription, optional
         For the session summary (default 2-3 sets of 8-12 reps per leg).
+    return_series : bool
+        Also return the signals over time (third element), for plotting a set.
 
     Returns
     -------
@@ -567,6 +569,12 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
         (values and where they came from), ``force_plates``, ``reps_per_leg``,
         ``partial_reps``, ``not_applicable`` (rule → reason), ``session`` (see
         :func:`lungelab.form.session_summary`) and ``messages``.
+    series : pandas.DataFrame
+        Only with ``return_series=True``: index ``time_s`` (s); ``hip_height_m`` (the
+        depth signal, m above the floor), ``trunk_lean_deg`` and per leg
+        (``right_``/``left_`` prefix) ``knee_flexion_deg``, ``grf_vertical_n``,
+        ``ankle_moment_nm``, ``knee_moment_nm``, ``hip_moment_nm`` (extensor /
+        plantarflexor positive) and ``pfj_stress_mpa`` where available.
 
     Raises
     ------
@@ -768,17 +776,31 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
     summary["session"] = session
     summary["messages"] = messages + [m for m in session.get("messages", [])
                                       if m not in messages and m != "no repetitions found"]
-    return table, summary
+    if not return_series:
+        return table, summary
+    cols: dict[str, np.ndarray] = {"hip_height_m": depth}
+    if trunk is not None:
+        cols["trunk_lean_deg"] = trunk
+    for s, leg in legs.items():
+        cols[f"{s}_knee_flexion_deg"] = leg.knee_flexion_deg
+        if leg.grf is not None:
+            cols[f"{s}_grf_vertical_n"] = leg.grf[:, 1]
+        if leg.moments is not None:
+            for j in ("ankle", "knee", "hip"):
+                cols[f"{s}_{j}_moment_nm"] = leg.moments[f"{j}_moment_nm"].to_numpy()
+            cols[f"{s}_pfj_stress_mpa"] = leg.pfj_stress_mpa
+    series = pd.DataFrame(cols, index=pd.Index(t, name="time_s"))
+    return table, summary, series
 
 
 def analyze_file(path: str | os.PathLike[str], subject: Subject | None = None,
-                 **kwargs: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
+                 **kwargs: Any):
     """Read any supported file (:func:`lungelab.datasets.read_any`, which also picks up a
-    TRC file's ``<stem>_grf.mot``) and run :func:`analyze_trial` on it."""
+    TRC file's ``<stem>_grf.mot``) and run :func:`analyze_trial` on it (same returns)."""
     from .datasets import read_any
 
     trial = read_any(Path(path))
-    reps, summary = analyze_trial(trial, subject, **kwargs)
-    summary["source"] = str(path)
-    reps["source"] = str(path)
-    return reps, summary
+    out = analyze_trial(trial, subject, **kwargs)
+    out[1]["source"] = str(path)
+    out[0]["source"] = str(path)
+    return out

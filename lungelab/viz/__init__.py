@@ -16,6 +16,7 @@ layout template (:data:`TEMPLATE`), so figures stored in notebooks stay small.
 * :func:`heatmap` — one output over a grid of two inputs.
 * :func:`sweep_lines` — outputs against one swept input, optionally per group.
 * :func:`compare_bars` — the same quantities across groups (e.g. assumptions).
+* :func:`recording_figure` — signals of a recorded set over time, repetitions shaded.
 * :func:`slider_explorer` — side view + moments + PFJ stress driven by a plotly slider.
 """
 
@@ -37,10 +38,11 @@ from .figures import (
     stick_traces,
     sweep_lines,
 )
+from .recording import recording_figure
 
 __all__ = [
     "stick_figure", "moment_bars", "pfj_gauge", "heatmap", "sweep_lines", "compare_bars",
     "slider_explorer", "stick_traces", "moment_trace", "pfj_trace", "stick_ranges",
     "as_row", "label", "unit_of", "TEMPLATE", "COLORS", "JOINT_LABELS",
-    "DEFAULT_FORCE_SCALE", "REFERENCE_FORCE_N", "STICK_TRACE_NAMES",
+    "DEFAULT_FORCE_SCALE", "REFERENCE_FORCE_N", "STICK_TRACE_NAMES", "recording_figure",
 ]
