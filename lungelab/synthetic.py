@@ -204,6 +204,8 @@ _COP_MARGIN_M = 0.01
 _FWD_KNEE_POWER = 4.0
 _FRICTION = 1.25
 _HEEL_BEARS_M = 0.005
+_FY_MAX_BW = 3.0
+"""Single support: the stance foot's vertical force is kept below this × body weight."""
 _V_TOL_N = 2.0
 """Negative vertical force (N) tolerated as numerical noise by the final check."""
 """Largest horizontal/vertical force ratio accepted at a foot (static friction)."""
@@ -1031,6 +1033,8 @@ class _Descent:
                          sign * (e * M * q["y2"] + q["K"] - q["yc"] * M * q["x2"]),
                          sign * e * M * G))
         rows.append((M * q["y1"], M * q["y2"], np.full(n + 1, 0.7 * M * G)))   # Fy >= 0.3 Mg
+        rows.append((-M * q["y1"], -M * q["y2"],
+                     np.full(n + 1, (_FY_MAX_BW - 1.0) * M * G)))              # Fy <= max
         mu = 0.9 * _FRICTION                                                     # |Fx| <= μ Fy
         for sgn in (1.0, -1.0):
             rows.append((M * (mu * q["y1"] - sgn * q["x1"]), M * (mu * q["y2"] - sgn * q["x2"]),
