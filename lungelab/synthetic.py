@@ -374,19 +374,6 @@ def _bump(u: np.ndarray) -> np.ndarray:
     return 64.0 * u**3 * (1.0 - u) ** 3
 
 
-def _quintic(s0: float, v0: float, a0: float, s1: float, T: float) -> Callable:
-    """Quintic s(t) on [0, T] from (s0, v0, a0) to (s1, 0, 0); returns s(t)."""
-    d = s1 - s0
-    c0, c1, c2 = s0, v0, a0 / 2.0
-    A = np.array([[T**3, T**4, T**5], [3 * T**2, 4 * T**3, 5 * T**4],
-                  [6 * T, 12 * T**2, 20 * T**3]])
-    b = np.array([d - v0 * T - a0 * T**2 / 2.0, -v0 - a0 * T, -a0])
-    c3, c4, c5 = np.linalg.solve(A, b)
-
-    def s(t):
-        t = np.asarray(t, dtype=float)
-        return c0 + c1 * t + c2 * t**2 + c3 * t**3 + c4 * t**4 + c5 * t**5
-    return s
 
 
 def _xy(x, y) -> np.ndarray:
@@ -947,19 +934,8 @@ def _feasibility(w: dict[str, np.ndarray], forces: dict[str, np.ndarray],
 
 
 # --------------------------------------------------------------------------- timing
-def _law(v1: float, e1: float) -> np.ndarray:
-    """Coefficients (a, b, c) of g(u) = a u³ + b u⁴ + c u⁵: g(1) = 1, g'(1) = v1,
-    g''(1) = e1 (starts from rest with zero acceleration)."""
-    A = np.array([[1.0, 1.0, 1.0], [3.0, 4.0, 5.0], [6.0, 12.0, 20.0]])
-    return np.linalg.solve(A, np.array([1.0, v1, e1]))
 
 
-def _law_eval(coef: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    a, b, c = coef
-    g = a * u**3 + b * u**4 + c * u**5
-    g1 = 3 * a * u**2 + 4 * b * u**3 + 5 * c * u**4
-    g2 = 6 * a * u + 12 * b * u**2 + 20 * c * u**3
-    return g, g1, g2
 
 
 def _quintic_eval(s0, v0, a0, s1, T, t):
@@ -977,13 +953,11 @@ def _quintic_eval(s0, v0, a0, s1, T, t):
 class _Descent:
     """Timing σ(t) of one descent (standing → bottom) and its contact schedule.
 
-    Single support: σ(t) = σ_td g(t/T1) with g a quintic starting from rest (zero
-    velocity and acceleration) and ending with a free velocity and acceleration; the
-    triple (T1, g'(1), g''(1)) is the one, among a grid, whose exact stance-foot COP
-    stays at least 1 cm inside the foot, with T1 closest to its target.  Double
-    support: a quintic to the bottom (zero velocity and acceleration), monotonic,
-    with feasible foot forces, lasting as close as possible to the rest of the
-    target descent time.
+    Single support (σ from 0 to σ_td): the path velocity is integrated along σ with
+    σ̈ tracking a minimum-jerk profile of duration ``single_fraction × target_s`` and
+    clipped to the balance bounds (see :meth:`_design_single`).  Double support: a
+    quintic in time to the bottom (zero velocity and acceleration), monotonic, with
+    feasible foot forces, lasting as close as possible to the rest of ``target_s``.
     """
 
     def __init__(self, path: _Path, rep: _Rep, fs: float, target_s: float,
@@ -1333,7 +1307,8 @@ def generate_trial(subject_id: str, variant: str, *, seed: int | None = None,
     seed : int, optional
         Random seed; default :func:`trial_seed` (what ``data/synthetic`` uses).
     reps_per_leg : (int, int), optional
-        Repetitions on the right and the left leg; default drawn from 8-12.
+        Repetitions on the right and the left leg; default drawn from 8-9 (a zero
+        skips that leg).
     rate_hz : float
         Output rate, Hz; must divide 1000 Hz (100, 125, 200 ...).
 
