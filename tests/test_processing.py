@@ -7,12 +7,12 @@ joint angles of hand-built postures, agreement with OpenSim IK on real data).
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _opencap import read_mot_frame, read_trc_frame
 from scipy import signal as sg
 
 from lungelab.errors import DataFileError, InputRangeError
@@ -374,25 +374,6 @@ def test_sagittal_angles_table():
 # --------------------------------------------------- real data (OpenCap subject 4)
 
 
-def _read_trc(path: Path) -> pd.DataFrame:
-    """Minimal TRC reader: 5 header lines, then tab-separated Frame#, Time, X/Y/Z per marker."""
-    lines = path.read_text().splitlines()
-    markers = [m for m in lines[3].split("\t")[2:] if m.strip()]
-    cols = ["Frame", "Time"] + [f"{m}_{c}" for m in markers for c in "XYZ"]
-    body = "\n".join(ln for ln in lines[5:] if ln.strip())
-    df = pd.read_csv(io.StringIO(body), sep="\t", header=None)
-    df = df.iloc[:, :len(cols)]
-    df.columns = cols
-    return df
-
-
-def _read_mot(path: Path) -> pd.DataFrame:
-    """Minimal MOT/STO reader: header up to 'endheader', then a tab-separated table."""
-    lines = path.read_text().splitlines()
-    end = next(i for i, ln in enumerate(lines) if ln.strip().lower() == "endheader")
-    return pd.read_csv(io.StringIO("\n".join(lines[end + 1:])), sep="\t")
-
-
 def _sagittal(trc: pd.DataFrame, marker: str, fwd: np.ndarray) -> np.ndarray:
     p = trc[[f"{marker}_X", f"{marker}_Y", f"{marker}_Z"]].to_numpy()
     return np.column_stack([p @ fwd, p[:, 1]])
@@ -404,7 +385,7 @@ def test_real_knee_flexion_matches_opensim_ik(trial):
     trc_path, mot_path = REAL / f"{trial}.trc", REAL / f"{trial}_ik.mot"
     if not trc_path.exists() or not mot_path.exists():
         pytest.skip(f"real data not present: {REAL}")
-    trc, mot = _read_trc(trc_path), _read_mot(mot_path)
+    trc, mot = read_trc_frame(trc_path), read_mot_frame(mot_path)
     assert len(trc) == len(mot)
     # sagittal axis: horizontal pelvis direction PSIS -> ASIS (OpenSim frame: Y up)
     asis = (trc[["r.ASIS_X", "r.ASIS_Y", "r.ASIS_Z"]].to_numpy()

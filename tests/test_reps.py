@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _opencap import read_mot_frame, read_trc_frame
 
 from lungelab.errors import DataFileError, InputRangeError
 from lungelab.processing import REP_COLUMNS, detect_reps, front_leg
@@ -245,30 +245,11 @@ def test_front_leg_labels_alternating_lunges():
 #          stand -> sit -> stand cycles, plus a leading stand-up and a trailing sit-down.
 
 
-def _read_trc(path: Path) -> pd.DataFrame:
-    """Minimal TRC reader: 5 header lines, then tab-separated Frame#, Time, X/Y/Z per marker."""
-    lines = path.read_text().splitlines()
-    markers = [m for m in lines[3].split("\t")[2:] if m.strip()]
-    cols = ["Frame", "Time"] + [f"{m}_{c}" for m in markers for c in "XYZ"]
-    body = "\n".join(ln for ln in lines[5:] if ln.strip())
-    df = pd.read_csv(io.StringIO(body), sep="\t", header=None)
-    df = df.iloc[:, :len(cols)]
-    df.columns = cols
-    return df
-
-
-def _read_mot(path: Path) -> pd.DataFrame:
-    """Minimal MOT reader: header up to 'endheader', then a tab-separated table."""
-    lines = path.read_text().splitlines()
-    end = next(i for i, ln in enumerate(lines) if ln.strip().lower() == "endheader")
-    return pd.read_csv(io.StringIO("\n".join(lines[end + 1:])), sep="\t")
-
-
 def _real(trial: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     trc_path, mot_path = REAL / f"{trial}.trc", REAL / f"{trial}_ik.mot"
     if not trc_path.exists() or not mot_path.exists():
         pytest.skip(f"real data not present: {REAL}")
-    trc, mot = _read_trc(trc_path), _read_mot(mot_path)
+    trc, mot = read_trc_frame(trc_path), read_mot_frame(mot_path)
     assert len(trc) == len(mot)
     np.testing.assert_allclose(np.diff(trc["Time"]), 0.01, atol=1e-6)  # 100 Hz
     return trc, mot
