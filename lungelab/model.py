@@ -347,7 +347,7 @@ class LungeModel:
             raise InputRangeError("array arguments", shapes,
                                   "shapes that broadcast together (NumPy rules)") from None
         raw = self._run(mode, p)
-        return self._frame(raw, p, mode, mask_unbalanced)
+        return self._frame(raw, p, mask_unbalanced)
 
     def _run(self, mode: str, p: dict) -> dict[str, np.ndarray]:
         f = chain_function(mode)
@@ -357,7 +357,7 @@ class LungeModel:
         return {n: np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
                 for n, v in zip(OUTPUT_NAMES, out, strict=True)}
 
-    def _frame(self, raw, p, mode, mask_unbalanced) -> dict[str, np.ndarray]:
+    def _frame(self, raw, p, mask_unbalanced) -> dict[str, np.ndarray]:
         shape = np.broadcast_shapes(*(np.shape(p[k]) for k in INPUT_NAMES))
 
         def flat(x):

@@ -50,6 +50,19 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
+def read_bytes(path: str | os.PathLike[str]) -> tuple[Path, bytes]:
+    """The whole file as bytes, or DataFileError naming it (missing, directory, unreadable)."""
+    p = Path(path)
+    if not p.exists():
+        raise DataFileError(p, "file not found")
+    if p.is_dir():
+        raise DataFileError(p, "is a directory, expected a data file")
+    try:
+        return p, p.read_bytes()
+    except OSError as exc:
+        raise DataFileError(p, f"cannot read the file: {exc.strerror or exc}") from exc
+
+
 def read_lines(path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
     """Read a text file strictly and split it into lines.
 
@@ -62,15 +75,7 @@ def read_lines(path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
         If the file is missing, unreadable, empty, binary (NUL bytes) or not
         valid UTF-8 / UTF-16; the message names the file and the line.
     """
-    p = Path(path)
-    if not p.exists():
-        raise DataFileError(p, "file not found")
-    if p.is_dir():
-        raise DataFileError(p, "is a directory, expected a data file")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DataFileError(p, f"cannot read the file: {exc.strerror or exc}") from exc
+    p, raw = read_bytes(path)
     if not raw.strip():
         raise DataFileError(p, "file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

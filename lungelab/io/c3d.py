@@ -50,6 +50,7 @@ from lungelab.io._common import (
     atomic_write,
     build_trial,
     check_names,
+    read_bytes,
     require_frames,
     unique_names,
 )
@@ -378,15 +379,7 @@ def read_c3d(path: str | os.PathLike[str], *, cop_threshold_n: float = 10.0) -> 
     if not (isinstance(cop_threshold_n, (int, float)) and math.isfinite(cop_threshold_n)
             and cop_threshold_n >= 0):
         raise InputRangeError("cop_threshold_n", cop_threshold_n, "a force >= 0 in N")
-    p = Path(path)
-    if not p.exists():
-        raise DataFileError(p, "file not found")
-    if p.is_dir():
-        raise DataFileError(p, "is a directory, expected a data file")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DataFileError(p, f"cannot read the file: {exc.strerror or exc}") from exc
+    p, raw = read_bytes(path)
     _screen(p, raw)
     try:
         c3d = ezc3d.c3d(os.fspath(p))
