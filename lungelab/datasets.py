@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataFileError, InputRangeError
+from .errors import DataFileError, InputRangeError, LungelabError
 from .trial import Trial
 
 __all__ = [
@@ -98,12 +98,18 @@ def data_dir() -> Path:
 # ----------------------------------------------------------------------------- reading
 def _header(path: Path) -> tuple[dict[str, Any], int]:
     """JSON comment lines of a lungelab CSV and the number of header lines."""
+    from .io._common import MAX_LINE_BYTES, check_regular_file
+
+    check_regular_file(path)
     info: dict[str, Any] = {}
     n = 0
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
+        while line := fh.readline(MAX_LINE_BYTES + 1):
             if not line.startswith("#"):
                 break
+            if len(line) > MAX_LINE_BYTES:
+                raise DataFileError(path, f"comment line longer than {MAX_LINE_BYTES} "
+                                    "characters", line=n + 1)
             n += 1
             key, sep, value = line[1:].strip().partition(":")
             if not sep:
@@ -139,8 +145,6 @@ def read_synthetic(path: str | os.PathLike[str]) -> Trial:
         Missing or malformed file, or a row count that disagrees with the header.
     """
     p = Path(path)
-    if not p.is_file():
-        raise DataFileError(p, "file not found")
     info, skip = _header(p)
     meta = info.get("metadata")
     if not isinstance(meta, dict) or "points_2d" not in meta:
@@ -157,14 +161,34 @@ def read_synthetic(path: str | os.PathLike[str]) -> Trial:
         cols[name] = (label, unit.rstrip("]"))
     if "time_s" not in cols:
         raise DataFileError(p, "no time_s column", field="time_s")
-    time = df[cols["time_s"][0]].to_numpy(dtype=float)
+    if cols["time_s"][1] not in ("", "s"):
+        raise DataFileError(p, f"time must be in seconds, the column says "
+                            f"{cols['time_s'][1]!r}", field=str(cols["time_s"][0]))
+    try:
+        time = df[cols["time_s"][0]].to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(p, f"non-numeric time ({exc})", field="time_s") from None
     points = {}
     used = {"time_s"}
+    from .io._common import LENGTH_UNITS
+
     for name in meta["points_2d"]:
         try:
-            x, y = (df[cols[f"{name}_{a}"][0]].to_numpy(dtype=float) / 1000.0 for a in "xy")
+            (lx, ux), (ly, uy) = (cols[f"{name}_{a}"] for a in "xy")
         except KeyError:
             raise DataFileError(p, f"point {name!r} lacks its _x/_y columns",
+                                field=name) from None
+        for label, unit in ((lx, ux), (ly, uy)):
+            # the generator writes mm; a column label with another unit is honoured
+            if (unit or "mm") not in LENGTH_UNITS:
+                raise DataFileError(p, f"point coordinates must be in a length unit "
+                                    f"({', '.join(LENGTH_UNITS)}), found {unit!r}",
+                                    field=str(label))
+        try:
+            x, y = (df[label].to_numpy(dtype=float) * LENGTH_UNITS[unit or "mm"]
+                    for label, unit in ((lx, ux), (ly, uy)))
+        except (TypeError, ValueError) as exc:
+            raise DataFileError(p, f"point {name!r}: non-numeric coordinates ({exc})",
                                 field=name) from None
         points[name] = np.column_stack([x, y, np.zeros_like(x)])
         used |= {f"{name}_x", f"{name}_y"}
@@ -172,15 +196,23 @@ def read_synthetic(path: str | os.PathLike[str]) -> Trial:
     for name, (label, unit) in cols.items():
         if name in used:
             continue
-        values = df[label].to_numpy(dtype=float)
+        try:
+            values = df[label].to_numpy(dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise DataFileError(p, f"non-numeric values ({exc})", field=str(label)) from None
         if unit == "mm":
             values, unit = values / 1000.0, "m"
         analogs[name], units[name] = values, unit
     meta = {k: v for k, v in meta.items() if k != "points_2d"}
     meta.update(source=str(p), format="lungelab-synthetic-csv")
-    events = [(float(t), str(n)) for t, n in info.get("events", [])]
-    return Trial(time, points=points, analogs=analogs, units=units, events=events,
-                 rate_hz=info.get("rate_hz"), metadata=meta, copy=False)
+    try:
+        events = [(float(t), str(n)) for t, n in info.get("events", [])]
+        return Trial(time, points=points, analogs=analogs, units=units, events=events,
+                     rate_hz=info.get("rate_hz"), metadata=meta, copy=False)
+    except DataFileError:
+        raise
+    except (LungelabError, TypeError, ValueError) as exc:
+        raise DataFileError(p, f"inconsistent content: {exc}") from exc
 
 
 def _promote_planar_points(trial: Trial) -> Trial:

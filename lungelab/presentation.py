@@ -28,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, knee, viz
+from .errors import DataFileError
 from .loads import JOINTS
 from .model import LungeModel, LungeResult
 from .posture import LungePosture
+from .safefile import write_text
 
 __all__ = ["Report", "Section", "build_sections", "render_html", "write_report",
            "KNEE_TRAVEL_M", "TRUNK_LEAN_DEG", "DEPTH_DEG", "HEEL_SHARES"]
@@ -515,6 +517,12 @@ def write_report(out_dir: str | Path = "out/report", model: LungeModel | None = 
     Returns
     -------
     Report
+
+    Raises
+    ------
+    DataFileError
+        The folder cannot be created or the page cannot be written (an existing
+        page is then left unchanged).
     """
     t0 = time.perf_counter()
     sections, result = build_sections(model, posture, front_heel_share)
@@ -529,10 +537,14 @@ def write_report(out_dir: str | Path = "out/report", model: LungeModel | None = 
         "what was assumed.</p>")
     page, counts, sliders = render_html(sections, intro=intro)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFileError(out, f"cannot create the output folder: "
+                            f"{exc.strerror or exc}") from exc
     path = out / filename
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    # unique temporary file in the folder, renamed over index.html when complete:
+    # a symbolic link planted under any name is never followed (lungelab.safefile)
+    write_text(path, page)
     return Report(path=path, figures=counts, sliders=sliders, result=result,
                   seconds=time.perf_counter() - t0)

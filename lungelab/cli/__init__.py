@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from ..errors import LungelabError
+from ..safefile import terminate_as_interrupt
 
 __all__ = ["main", "build_parser"]
 
@@ -48,11 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args) or 0)
+        with terminate_as_interrupt():
+            return int(args.run(args) or 0)
     except LungelabError as exc:
         print(f"lungelab {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # pragma: no cover
+    except KeyboardInterrupt as exc:
+        why = str(exc) or "interrupted"
+        print(f"lungelab {args.command}: {why}; stopped before finishing, files being "
+              "written were left unchanged", file=sys.stderr)
         return 130
 
 

@@ -7,6 +7,14 @@ repetition table and the session summary of all files together.  A file that can
 read or analysed gets one line ``lungelab analyze: error: FILE: problem`` on stderr and
 the others go on; the exit status is then 1 (0 if every file was analysed, 2 for a
 command-line mistake).  With more than one file a progress bar is drawn on stderr.
+
+Safety: a file given twice (same path, a link, or an identical copy) is analysed once
+and reported as an error; ``--out`` naming an input file (or a TRC file's
+``<stem>_grf.mot``) is refused before anything runs (exit 2); the report is written
+atomically (:mod:`lungelab.safefile`), so an existing report survives a failed or
+interrupted run intact.  Plausibility warnings
+(:class:`~lungelab.plausibility.PlausibilityWarning`) are printed as
+``lungelab analyze: warning: FILE: ...`` and repeated in the report.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import io
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +32,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LungelabError
+from ..safefile import refuse_output_onto_inputs, same_file
 from ._options import bounded_float
 
-__all__ = ["add_parser", "run", "TABLE_COLUMNS"]
+__all__ = ["add_parser", "run", "TABLE_COLUMNS", "analyze_one", "companion_files",
+           "unique_inputs"]
 
 TABLE_COLUMNS = (
     ("file", "file"), ("leg", "leg"), ("rep", "rep"), ("movement", "movement"),
@@ -126,6 +137,8 @@ def _table_text(reps: pd.DataFrame, summaries: list[dict[str, Any]],
                   f"subject {subj.get('mass_kg', float('nan')):.1f} kg "
                   f"({subj.get('mass_source', '?')}), {subj.get('height_m', float('nan')):.2f} m "
                   f"({subj.get('height_source', '?')})\n")
+        for w in s.get("warnings", []):
+            buf.write(f"  ! WARNING {w}\n")
         for m in s.get("messages", []):
             buf.write(f"  - {m}\n")
         for rule, why in s.get("not_applicable", {}).items():
@@ -146,32 +159,124 @@ def _table_text(reps: pd.DataFrame, summaries: list[dict[str, Any]],
     return buf.getvalue()
 
 
+def companion_files(path: str | Path) -> list[Path]:
+    """Files :func:`lungelab.datasets.read_any` may read besides ``path`` (a TRC file's
+    ``<stem>_grf.mot`` / ``.sto``)."""
+    p = Path(path)
+    if p.suffix.lower() != ".trc":
+        return []
+    return [p.with_name(f"{p.stem}_grf.mot"), p.with_name(f"{p.stem}_grf.sto")]
+
+
+def unique_inputs(files: list[str]) -> tuple[list[str], list[str]]:
+    """The files to analyse, each once, and one error message per repeated file.
+
+    A file given twice (the same path, a link to it, or a copy with identical bytes)
+    is analysed once: counting it twice would double a set in the session summary.
+    """
+    import hashlib
+
+    from ..io._common import check_regular_file
+
+    keep: list[str] = []
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        dup = next((k for k in keep if same_file(k, path)), None)
+        digest = None
+        if dup is None:
+            try:
+                check_regular_file(path)
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except (LungelabError, OSError):
+                digest = None                  # the reader will report the problem
+            dup = seen.get(digest) if digest else None
+        if dup is not None:
+            what = "the same file as" if same_file(dup, path) else "an identical copy of"
+            errors.append(f"{path}: {what} {dup}, given twice; analysed once (a "
+                          "recording counted twice would count its set twice)")
+            continue
+        keep.append(path)
+        if digest:
+            seen[digest] = path
+    return keep, errors
+
+
+def analyze_one(path: str, mass_kg: float | None = None, height_m: float | None = None,
+                sex: str | None = None) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
+    """Read and analyse one file: ``(reps, summary, warnings)``.
+
+    Warnings raised while reading and analysing (e.g.
+    :class:`~lungelab.plausibility.PlausibilityWarning`) are returned as text and
+    stored in ``summary["warnings"]``; numerical RuntimeWarnings of NumPy are not
+    printed but counted in ``summary["messages"]``.  Raises
+    :class:`~lungelab.errors.LungelabError` for a file that cannot be analysed.
+    """
+    from ..datasets import read_any
+    from ..pipeline import analyze_trial
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trial = read_any(Path(path))
+        reps, summary = analyze_trial(trial, mass_kg=mass_kg, height_m=height_m, sex=sex)
+    texts: list[str] = []
+    numeric: list[str] = []
+    for w in caught:
+        msg = str(w.message)
+        if issubclass(w.category, RuntimeWarning):
+            numeric.append(msg)
+        else:
+            label = w.category.__name__
+            text = f"{label}: {msg}"
+            if text not in texts:
+                texts.append(text)
+    if numeric:
+        summary.setdefault("messages", []).append(
+            f"{len(numeric)} numerical warning(s) during the analysis (e.g. {numeric[0]!r}); "
+            "the values concerned are reported as missing")
+    summary["warnings"] = texts
+    return reps, summary, texts
+
+
+def _error_line(path: str, exc: BaseException) -> str:
+    msg = str(exc)
+    if not isinstance(exc, LungelabError | OSError):
+        msg = (f"internal error {type(exc).__name__}: {msg} -- the file could not be "
+               "analysed; please report it")
+    if path not in msg:
+        msg = f"{path}: {msg}"
+    return msg
+
+
 def run(args) -> int:
     """Analyse every file; print or write the report; 1 if any file failed."""
-    from ..datasets import read_any
     from ..form import apply_rules, session_summary
-    from ..pipeline import REPORT_COLUMNS, analyze_trial
+    from ..pipeline import REPORT_COLUMNS
 
-    files = list(args.files)
+    if args.out:
+        inputs = [q for f in args.files for q in [Path(f), *companion_files(f)]]
+        refuse_output_onto_inputs(args.out, inputs)   # DataFileError: exit 2
+    files, errors = unique_inputs(list(args.files))
+    for msg in errors:
+        print(f"lungelab analyze: error: {msg}", file=sys.stderr)
     progress = _Progress(len(files))
     tables: list[pd.DataFrame] = []
     summaries: list[dict[str, Any]] = []
-    errors: list[str] = []
     for i, path in enumerate(files, start=1):
         try:
-            trial = read_any(Path(path))
-            reps, summary = analyze_trial(trial, mass_kg=args.mass, height_m=args.height,
-                                          sex=args.sex)
-        except (LungelabError, OSError, ValueError) as exc:
-            msg = str(exc)
-            if path not in msg:
-                msg = f"{path}: {msg}"
+            reps, summary, notes = analyze_one(path, args.mass, args.height, args.sex)
+        except Exception as exc:  # noqa: BLE001 - one line per bad file, the others go on
+            msg = _error_line(path, exc)
             if progress.enabled:
                 sys.stderr.write("\n")
             print(f"lungelab analyze: error: {msg}", file=sys.stderr)
             errors.append(msg)
             progress.update(i, Path(path).name)
             continue
+        for note in notes:
+            if progress.enabled:
+                sys.stderr.write("\n")
+            print(f"lungelab analyze: warning: {path}: {note}", file=sys.stderr)
         reps["source"] = str(path)
         summary["source"] = str(path)
         tables.append(reps)
@@ -199,6 +304,10 @@ def run(args) -> int:
         except LungelabError as exc:
             print(f"lungelab analyze: error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print(f"lungelab analyze: interrupted while writing {args.out}; the file was "
+                  "not changed", file=sys.stderr)
+            raise
         print(f"report written to {args.out} ({len(summaries)} file(s) analysed, "
               f"{len(errors)} failed)", file=sys.stderr)
     else:

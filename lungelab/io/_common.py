@@ -3,34 +3,40 @@ atomic writes and the JSON side-channel used by the text formats."""
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import json
 import math
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import stat
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lungelab.errors import DataFileError, InputRangeError, LungelabError
+from lungelab.safefile import atomic_write, write_text
 from lungelab.trial import Trial
 
 __all__ = [
     "DataLossWarning",
     "LENGTH_UNITS",
+    "MAX_FILE_BYTES",
+    "MAX_LINE_BYTES",
     "atomic_write",
     "build_trial",
+    "check_regular_file",
     "check_time",
     "format_float",
     "from_json",
     "parse_float",
     "parse_numbers",
+    "read_bytes",
     "read_lines",
     "to_json",
     "unique_names",
+    "write_text",
 ]
 
 #: Metres per unit for the length units the readers accept.
@@ -50,17 +56,118 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-def read_bytes(path: str | os.PathLike[str]) -> tuple[Path, bytes]:
-    """The whole file as bytes, or DataFileError naming it (missing, directory, unreadable)."""
+#: Largest input file the readers accept, bytes (256 MiB).  Rationale: a 10-minute
+#: recording of 100 markers at 200 Hz as TRC text is about 150 MB; a C3D file of 100
+#: markers at 200 Hz plus 64 analog channels at 2 kHz for 10 minutes is about 330 MB
+#: of 32-bit samples but ezc3d keeps a float64 copy, so bigger files would need
+#: several GB of memory.  Change it (``lungelab.io._common.MAX_FILE_BYTES = ...``)
+#: for longer recordings.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+#: Longest text line the text readers accept, bytes (4 MiB), checked on the raw
+#: bytes before decoding: a TRC row of 1000 markers x 3 coordinates x 20 characters
+#: is 60 kB.
+MAX_LINE_BYTES = 4 * 1024 * 1024
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISDIR, "a directory"))
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_regular_file(path: str | os.PathLike[str], *,
+                       max_bytes: int | None = None) -> tuple[Path, int]:
+    """Refuse anything but an existing regular file of at most ``max_bytes``.
+
+    Symbolic links are followed (a loop is refused).  Named pipes, devices
+    (``/dev/zero``), sockets and directories are refused without opening them,
+    so a reader can never block on a FIFO or read an endless device.
+
+    Returns
+    -------
+    (Path, int)
+        The path and the file size in bytes.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file: not found, symbolic-link loop, not a regular file,
+        larger than ``max_bytes`` (default :data:`MAX_FILE_BYTES`), no permission.
+    """
     p = Path(path)
-    if not p.exists():
-        raise DataFileError(p, "file not found")
-    if p.is_dir():
-        raise DataFileError(p, "is a directory, expected a data file")
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
-        return p, p.read_bytes()
+        info = os.stat(p)
+    except OSError as exc:
+        raise DataFileError(p, _stat_problem(p, exc)) from exc
+    if not stat.S_ISREG(info.st_mode):
+        kind = _kind(info.st_mode)
+        if kind == "a directory":
+            raise DataFileError(p, "is a directory, expected a data file")
+        raise DataFileError(p, f"is {kind}, not a regular file: only regular files are read")
+    if info.st_size > limit:
+        raise DataFileError(p, f"file is {info.st_size} bytes, more than the "
+                            f"{limit}-byte limit of the readers (MAX_FILE_BYTES)",
+                            field="size")
+    return p, int(info.st_size)
+
+
+def _stat_problem(p: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of symbolic links)"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "file not found" + (" (dangling symbolic link)" if p.is_symlink() else "")
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
+def read_bytes(path: str | os.PathLike[str], *,
+               max_bytes: int | None = None) -> tuple[Path, bytes]:
+    """The whole file as bytes, read from a regular file only and never more than
+    ``max_bytes`` (default :data:`MAX_FILE_BYTES`).
+
+    The file is opened non-blocking and checked again after opening (it may have
+    been replaced by a FIFO or a device in between); at most ``max_bytes + 1``
+    bytes are read, so a file that grows while it is read cannot exhaust memory.
+
+    Raises
+    ------
+    DataFileError
+        See :func:`check_regular_file`; also a file that grows past the limit.
+    """
+    p, _ = check_regular_file(path, max_bytes=max_bytes)
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as exc:
+        raise DataFileError(p, _stat_problem(p, exc)) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DataFileError(p, f"is {_kind(info.st_mode)}, not a regular file: only "
+                                "regular files are read")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise DataFileError(p, f"file grew past the {limit}-byte limit of the "
+                                    "readers while it was read", field="size")
     except OSError as exc:
         raise DataFileError(p, f"cannot read the file: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    return p, b"".join(chunks)
 
 
 def read_lines(path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
@@ -78,6 +185,7 @@ def read_lines(path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
     p, raw = read_bytes(path)
     if not raw.strip():
         raise DataFileError(p, "file is empty")
+    _check_line_length(p, raw)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")
@@ -102,6 +210,20 @@ def read_lines(path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
     if not any(line.strip() for line in lines):
         raise DataFileError(p, "file is empty")
     return p, lines
+
+
+def _check_line_length(p: Path, raw: bytes) -> None:
+    """Refuse a line longer than :data:`MAX_LINE_BYTES` before decoding the text."""
+    codes = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero((codes == 0x0A) | (codes == 0x0D))
+    bounds = np.concatenate([[-1], ends, [len(raw)]])
+    lengths = np.diff(bounds) - 1
+    worst = int(np.argmax(lengths))
+    if lengths[worst] > MAX_LINE_BYTES:
+        line = int(np.count_nonzero(codes[:bounds[worst] + 1] == 0x0A)) + 1
+        raise DataFileError(p, f"line of {int(lengths[worst])} bytes, more than the "
+                            f"{MAX_LINE_BYTES}-byte limit (MAX_LINE_BYTES): not a "
+                            "motion-capture text file", line=line)
 
 
 def parse_float(token: str, path: Path, line: int, field: str, *,
@@ -284,67 +406,6 @@ def build_trial(path: Path, fmt: str, **kwargs: Any) -> Trial:
         raise
     except LungelabError as exc:
         raise DataFileError(path, f"inconsistent content: {exc}") from exc
-
-
-def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None], *,
-                 suffix: str = ".tmp") -> Path:
-    """Write a file through a temporary file in the same directory, then rename it.
-
-    ``write(tmp_path)`` must create the file.  The target is replaced only if
-    ``write`` succeeds, so a failure never leaves a half-written file.
-
-    Raises
-    ------
-    DataFileError
-        If the directory does not exist or the file cannot be written.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataFileError(target, "cannot write: the directory does not exist")
-    if target.is_dir():
-        raise DataFileError(target, "cannot write: the path is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=suffix)
-        os.close(fd)
-    except OSError as exc:
-        raise DataFileError(target, f"cannot write: {exc.strerror or exc}") from exc
-    try:
-        write(tmp)
-        mode = 0o666 & ~_umask()
-        with contextlib.suppress(OSError):
-            mode = os.stat(target).st_mode & 0o7777
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        _remove(tmp)
-        raise DataFileError(target, f"cannot write: {exc.strerror or exc}") from exc
-    except BaseException:
-        _remove(tmp)
-        raise
-    return target
-
-
-def write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Atomically write UTF-8 text with ``\\n`` line ends."""
-    def _write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    return atomic_write(path, _write)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _remove(tmp: str) -> None:
-    with contextlib.suppress(OSError):
-        os.remove(tmp)
 
 
 def check_names(names: Iterable[str], what: str, forbidden: str = "\r\n") -> None:
