@@ -64,8 +64,8 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None], *,
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise DataFileError(target, "cannot write: the directory "
-                            f"{str(directory)!r} does not exist")
+        raise DataFileError(target, "cannot write: the directory does not exist "
+                            f"({str(directory)!r}); create it first")
     if target.is_dir():
         raise DataFileError(target, "cannot write: the path is a directory")
     try:
