@@ -33,10 +33,17 @@ Steps
 6. **Inverse dynamics** of each leg (:func:`lungelab.dynamics.inverse_dynamics`,
    markers and GRF low-passed at ``cutoff_hz``) and PFJ stress
    (:func:`lungelab.knee.pfj_chain`).
-7. **Subject**: mass from the argument, the file's metadata, or the mean vertical
-   force while standing; height from the argument, the metadata or the standing
-   shoulder (÷0.818) or hip (÷0.530) height (Drillis & Contini); thigh, shank and foot
-   lengths measured from the landmarks.
+7. **Subject**: mass from the argument, the file's metadata, or the median vertical
+   force while standing with both feet on the plates; height from the argument, the
+   metadata or the standing shoulder (÷0.818) or hip (÷0.530) height (Drillis &
+   Contini); thigh, shank and foot lengths measured from the landmarks.
+8. **Plausibility** (:mod:`lungelab.plausibility`): a length unit wrong by 10-1000, a
+   subject mass or height outside the human range, forces that do not weigh the
+   subject, force and marker time bases that do not overlap, plates no foot stands
+   on, rates that contradict the time stamps, moments beyond 10 N·m/kg and a subject
+   standing still are refused (:class:`~lungelab.errors.DataFileError`) or reported as
+   :class:`~lungelab.plausibility.PlausibilityWarning` (also in ``summary["warnings"]``);
+   doubtful forces are then not used.
 
 Values "at the bottom" are means over ±50 ms around the deepest sample (±100 ms for
 force shares).  Peaks are over the repetition, from movement onset to end.
@@ -55,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from . import form as _form
+from . import plausibility as _plaus
 from .body import G, Subject
 from .errors import InputRangeError, LungelabError
 from .trial import Trial
@@ -243,6 +251,23 @@ def _length_scale(unit: str) -> float:
     return LENGTH_UNITS.get(unit, 1.0)
 
 
+_FORCE_UNITS = {"": 1.0, "n": 1.0, "newton": 1.0, "newtons": 1.0, "kn": 1000.0,
+                "lbf": 4.4482216152605}
+"""Newtons per force unit (lbf: exact by definition, NIST SP 811)."""
+
+
+def _force_scale(trial: Trial, names: list[str]) -> float | None:
+    """Newtons per unit of the force channels ``names`` (None: not a force unit)."""
+    found = {trial.units.get(n, "").strip().lower() for n in names}
+    if len(found) != 1 or next(iter(found)) not in _FORCE_UNITS:
+        _plaus.warn(str(trial.metadata.get("source", "")), f"force channels "
+                    f"{', '.join(names)} have the unit(s) "
+                    f"{', '.join(repr(trial.units.get(n, '')) for n in names)}, not one force "
+                    "unit (N, kN, lbf): that force record was ignored")
+        return None
+    return _FORCE_UNITS[found.pop()]
+
+
 def _plates(trial: Trial) -> list[dict[str, Any]]:
     """Force records in the trial: ``{"side": side or None, "F": (m, 3), "cop": (m, 3)}``
     on the analog time base (lab frame, N and m)."""
@@ -257,7 +282,10 @@ def _plates(trial: Trial) -> list[dict[str, Any]]:
 
     sides = {mt.group(1) for n in names if (mt := _SYN.match(n))}
     for side in sorted(sides):
-        F = np.column_stack([col(f"grf_{side}_{a}") for a in "xyz"])
+        scale = _force_scale(trial, [f"grf_{side}_{a}" for a in "xyz" if f"grf_{side}_{a}" in A])
+        if scale is None:
+            continue
+        F = np.column_stack([col(f"grf_{side}_{a}") for a in "xyz"]) * scale
         cop = np.column_stack([col(f"cop_{side}_{a}") * _length_scale(units.get(
             f"cop_{side}_{a}", "m")) if f"cop_{side}_{a}" in A else
             (np.full(m, np.nan) if a == "x" else np.zeros(m)) for a in "xyz"])
@@ -280,7 +308,10 @@ def _plates(trial: Trial) -> list[dict[str, Any]]:
     for g in groups.values():
         if not all(a in g for a in "xyz"):
             continue
-        F = np.column_stack([col(g[a]) for a in "xyz"])
+        scale = _force_scale(trial, [g[a] for a in "xyz"])
+        if scale is None:
+            continue
+        F = np.column_stack([col(g[a]) for a in "xyz"]) * scale
         if not np.any(np.abs(F) > 1.0):
             continue                                  # an empty plate (all zeros)
         cop = np.column_stack([col(g["p" + a]) * _length_scale(units.get(g["p" + a], "m"))
@@ -290,34 +321,63 @@ def _plates(trial: Trial) -> list[dict[str, Any]]:
 
 
 def _to_marker_time(x: np.ndarray, t_src: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Linear interpolation onto ``t``; NaN outside the source time span (never
+    extrapolated)."""
     if len(t_src) == len(t) and np.allclose(t_src, t):
         return x
     out = np.empty((len(t), x.shape[1]))
     for j in range(x.shape[1]):
         good = np.isfinite(x[:, j])
-        out[:, j] = np.interp(t, t_src[good], x[good, j]) if good.sum() > 1 else np.nan
+        out[:, j] = np.interp(t, t_src[good], x[good, j], left=np.nan, right=np.nan) \
+            if good.sum() > 1 else np.nan
     return out
 
 
-def _foot_forces(trial: Trial, t: np.ndarray, lm: Landmarks, threshold_n: float = 20.0
+def _foot_forces(trial: Trial, t: np.ndarray, lm: Landmarks, threshold_n: float = 20.0,
+                 checks: list[str] | None = None
                  ) -> dict[str, dict[str, np.ndarray]] | None:
-    """Per-foot GRF (n, 3) and COP (n, 3) at the marker times, lab frame."""
+    """Per-foot GRF (n, 3) and COP (n, 3) at the marker times, lab frame.
+
+    Forces are not extrapolated beyond their own time base; a force time base that
+    does not overlap the markers, a plate that is never loaded or whose centre of
+    pressure is never within :data:`lungelab.plausibility.FOOT_REACH_M` of a foot is
+    ignored with a :class:`~lungelab.plausibility.PlausibilityWarning`.
+    """
+    source = str(trial.metadata.get("source", ""))
     plates = _plates(trial)
     if not plates:
+        if any(_SYN.match(n) or _OSIM_F.match(n) or _C3D_F.match(n)
+               for n in trial.analog_names):
+            _plaus.warn(source, "force channels are present but never loaded (all below "
+                        "1 N): no foot ever stood on a plate; forces not used", checks)
         return None
     ta = trial.analog_time
+    overlap = _plaus.force_overlap(t, ta)
+    if overlap <= 0.0:
+        _plaus.warn(source, f"the force time base ({ta[0]:.3f}-{ta[-1]:.3f} s) does not "
+                    f"overlap the marker time base ({t[0]:.3f}-{t[-1]:.3f} s): forces ignored",
+                    checks)
+        return None
+    if overlap < _plaus.MIN_FORCE_OVERLAP:
+        _plaus.warn(source, f"the forces ({ta[0]:.3f}-{ta[-1]:.3f} s) cover only "
+                    f"{overlap:.0%} of the markers' time ({t[0]:.3f}-{t[-1]:.3f} s); no forces "
+                    "outside it", checks)
     n = len(t)
     acc = {s: {"F": np.zeros((n, 3)), "M": np.zeros((n, 3)), "w": np.zeros(n)} for s in SIDES}
+    covered = np.zeros(n, dtype=bool)      # marker frames inside the force time base
     mids = {}
     for s in SIDES:
         leg = lm.legs.get(s, {})
         pts = [leg[k] for k in ("heel", "toe", "ankle") if k in leg]
         mids[s] = np.mean(pts, axis=0) if pts else None
-    for pl in plates:
+    for k, pl in enumerate(plates, start=1):
         F = _to_marker_time(pl["F"], ta, t)
         cop = _to_marker_time(pl["cop"], ta, t)
-        mag = np.linalg.norm(F, axis=1)
-        loaded = mag >= threshold_n
+        with np.errstate(invalid="ignore"):
+            mag = np.linalg.norm(F, axis=1)
+            loaded = mag >= threshold_n
+        covered |= np.isfinite(F).all(axis=1)
+        F = np.nan_to_num(F)
         if pl["side"] is not None:
             side_of = np.full(n, pl["side"], dtype=object)
         else:
@@ -325,18 +385,30 @@ def _foot_forces(trial: Trial, t: np.ndarray, lm: Landmarks, threshold_n: float 
                 continue
             dr = np.linalg.norm(cop - mids["right"], axis=1)
             dl = np.linalg.norm(cop - mids["left"], axis=1)
+            with np.errstate(invalid="ignore"):
+                near = np.fmin(dr, dl) <= _plaus.FOOT_REACH_M
+            if loaded.any() and not (loaded & near).any():
+                _plaus.warn(source, f"force plate {k} is loaded (up to {np.nanmax(mag):.0f} N) "
+                            "but its centre of pressure is never within "
+                            f"{_plaus.FOOT_REACH_M:g} m of a foot: that plate was ignored",
+                            checks)
+            loaded = loaded & near
             side_of = np.where(dr <= dl, "right", "left")
         for s in SIDES:
             sel = loaded & (side_of == s) & np.isfinite(cop).all(axis=1)
             acc[s]["F"][sel] += F[sel]
             acc[s]["M"][sel] += cop[sel] * mag[sel, None]
             acc[s]["w"][sel] += mag[sel]
+    if not any(acc[s]["w"].any() for s in SIDES):
+        _plaus.warn(source, "the force plates never carry a foot (no loaded sample under "
+                    "either foot): forces not used", checks)
+        return None
     out = {}
     for s in SIDES:
         w = acc[s]["w"]
         with np.errstate(invalid="ignore", divide="ignore"):
             cop = np.where(w[:, None] > 0, acc[s]["M"] / w[:, None], np.nan)
-        out[s] = {"F": acc[s]["F"], "cop": cop}
+        out[s] = {"F": acc[s]["F"], "cop": cop, "covered": covered}
     return out
 
 
@@ -413,28 +485,35 @@ class _LegData:
 
 def _subject(trial: Trial, lm: Landmarks, frame: _Frame, legs: dict[str, _LegData],
              total_fy: np.ndarray | None, standing: np.ndarray, subject: Subject | None,
-             mass_kg: float | None, height_m: float | None, sex: str | None
-             ) -> tuple[Subject, dict[str, Any]]:
-    """The subject used for inverse dynamics, and where each number came from."""
+             mass_kg: float | None, height_m: float | None, sex: str | None,
+             plate_standing: np.ndarray | None = None) -> tuple[Subject, dict[str, Any]]:
+    """The subject used for inverse dynamics, and where each number came from.
+
+    ``plate_standing`` marks the standing frames with both feet on force plates (the
+    mass is estimated from them; default ``standing``)."""
+    if plate_standing is None:
+        plate_standing = standing
     info: dict[str, Any] = {}
     meta = trial.metadata
     if subject is not None:
         return subject, {"mass_kg": subject.mass_kg, "height_m": subject.height_m,
                          "sex": subject.sex, "mass_source": "given", "height_source": "given",
                          "sex_source": "given"}
+    meta_mass, meta_height = _metadata_subject(trial, str(meta.get("source", "")))
     if mass_kg is not None:
         m, src = float(mass_kg), "given"
-    elif isinstance(meta.get("subject_mass_kg"), (int, float)):
-        m, src = float(meta["subject_mass_kg"]), "file metadata"
-    elif total_fy is not None and standing.any():
-        m, src = float(np.median(total_fy[standing]) / G), "mean vertical force while standing"
+    elif meta_mass is not None:
+        m, src = meta_mass, "file metadata"
+    elif total_fy is not None and plate_standing.any():
+        m, src = (float(np.median(total_fy[plate_standing]) / G),
+                  "median vertical force while standing on the plates")
     else:
         m, src = 70.0, "default (no force plates, no --mass)"
     info.update(mass_kg=m, mass_source=src)
     if height_m is not None:
         h, hsrc = float(height_m), "given"
-    elif isinstance(meta.get("subject_height_m"), (int, float)):
-        h, hsrc = float(meta["subject_height_m"]), "file metadata"
+    elif meta_height is not None:
+        h, hsrc = meta_height, "file metadata"
     elif lm.shoulder is not None and standing.any():
         h = float(np.median(frame.xy(lm.shoulder)[standing, 1])) / 0.818
         hsrc = "standing shoulder height / 0.818 (Drillis & Contini)"
@@ -528,6 +607,85 @@ def _heel_share(leg: _LegData, w: slice, ball_fraction: float) -> float:
     return float(np.nanmean(share)) if np.isfinite(share).any() else float("nan")
 
 
+def _metadata_subject(trial: Trial, source: str) -> tuple[float | None, float | None]:
+    """Subject mass (kg) and height (m) from the trial's metadata, validated against
+    :data:`lungelab.plausibility.MASS_RANGE_KG` / ``HEIGHT_RANGE_M`` (a number outside
+    them raises DataFileError naming the file and field; non-numbers are ignored)."""
+    out: list[float | None] = []
+    for key, what, bounds, unit in (("subject_mass_kg", "mass", _plaus.MASS_RANGE_KG, "kg"),
+                                     ("subject_height_m", "height", _plaus.HEIGHT_RANGE_M,
+                                      "m")):
+        value = trial.metadata.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(_plaus.check_subject_value(source, what, value, bounds, unit))
+        else:
+            out.append(None)
+    return out[0], out[1]
+
+
+def _check_rates(trial: Trial, source: str, checks: list[str]) -> None:
+    """Declared rates vs time stamps, and the marker rate range."""
+    measured = _plaus.check_rate(source, "the marker rate", trial.rate_hz, trial.time, checks)
+    if not trial.same_time_base and len(trial.analog_time) >= 3:
+        analog = _plaus.check_rate(source, "the force/analog rate", trial.analog_rate_hz,
+                                   trial.analog_time, checks)
+        if measured and analog and analog < 0.99 * measured:
+            _plaus.warn(source, f"forces are sampled at {analog:.4g} Hz, slower than the "
+                        f"markers ({measured:.4g} Hz): they were interpolated", checks)
+    lo, hi = _plaus.MARKER_RATE_RANGE_HZ
+    if measured is not None and not lo <= measured <= hi:
+        _plaus.warn(source, f"a marker rate of {measured:.4g} Hz is outside {lo:g}-{hi:g} Hz: "
+                    "check the time column", checks)
+
+
+def _leg_length(lm: Landmarks) -> float | None:
+    """Median thigh + shank length over both legs, m (None without hip/knee/ankle)."""
+    vals = []
+    for s in SIDES:
+        if lm.has(s, "hip", "knee", "ankle"):
+            leg = lm.legs[s]
+            thigh = np.linalg.norm(leg["hip"] - leg["knee"], axis=1)
+            shank = np.linalg.norm(leg["knee"] - leg["ankle"], axis=1)
+            total = thigh + shank
+            total = total[np.isfinite(total)]
+            if total.size:
+                vals.append(float(np.median(total)))
+    return float(np.median(vals)) if vals else None
+
+
+def _forces_agree_with_mass(total_fy: np.ndarray, standing: np.ndarray,
+                            reference_kg: float | None, source: str, checks: list[str],
+                            summary: dict[str, Any]) -> bool:
+    """Whether the standing vertical force is a body weight (see
+    :mod:`lungelab.plausibility`); False means the forces must not be used."""
+    plate_kg = _plaus.mass_from_plates(total_fy, standing, G)
+    summary["mass_from_plates_kg"] = plate_kg
+    if plate_kg is None:
+        return True
+    lo, hi = _plaus.MASS_RANGE_KG
+    if reference_kg is None:
+        if lo <= plate_kg <= hi:
+            return True
+        _plaus.warn(source, f"the vertical force while standing gives a {plate_kg:.3g} kg "
+                    f"subject (plausible {lo:g}-{hi:g} kg): wrong vertical axis, force unit "
+                    "or sign in the force file? forces ignored", checks)
+        return False
+    ratio = plate_kg / reference_kg
+    rlo, rhi = _plaus.MASS_RATIO_LIMITS
+    if not rlo <= ratio <= rhi:
+        _plaus.warn(source, f"the vertical force while standing gives {plate_kg:.3g} kg but "
+                    f"the subject mass is {reference_kg:.4g} kg (ratio {ratio:.3g}): wrong "
+                    "vertical axis, force unit or sign, or the wrong subject? forces ignored",
+                    checks)
+        return False
+    if abs(ratio - 1.0) > _plaus.MASS_TOLERANCE:
+        _plaus.warn(source, f"the vertical force while standing gives {plate_kg:.3g} kg, "
+                    f"{ratio - 1.0:+.0%} from the subject mass {reference_kg:.4g} kg: a foot "
+                    "off the plates, plate calibration, or the wrong mass? moments use "
+                    f"{reference_kg:.4g} kg", checks)
+    return True
+
+
 def analyze_trial(trial: Trial, subject: Subject | None = None, *,
                   mass_kg: float | None = None, height_m: float | None = None,
                   sex: str | None = None, rules: tuple[_form.FormRule, ...] | None = None,
@@ -592,13 +750,18 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
     )
 
     rules = _form.DEFAULT_RULES if rules is None else tuple(rules)
+    if not isinstance(trial, Trial):
+        raise InputRangeError("trial", type(trial).__name__, "a lungelab.trial.Trial")
     source = str(trial.metadata.get("source", ""))
     messages: list[str] = []
+    checks: list[str] = []          # plausibility warnings (lungelab.plausibility)
+    meta_mass, meta_height = _metadata_subject(trial, source)
+    _check_rates(trial, source, checks)
     trial = _crop_to_markers(trial, messages)
     trial, t, rate = _uniform(trial)
     n = len(t)
     lm = find_landmarks(trial)
-    raw_forces = _foot_forces(trial, t, lm)
+    raw_forces = _foot_forces(trial, t, lm, checks=checks)
     floor_hint = None
     frame0 = _sagittal_frame(lm)
     if raw_forces is not None:
@@ -623,6 +786,9 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
                               "hip joint centres or pelvis markers (ASIS/PSIS/sacrum)",
                               "cannot detect repetitions")
     summary["depth_signal"] = depth_src
+    standing = depth >= np.nanpercentile(depth, 90) - 0.02
+    summary["height_from_markers_m"] = _plaus.check_length_scale(
+        source, _leg_length(lm), float(np.nanmedian(depth[standing])))
     allreps = detect_reps(depth, rate_hz=rate, bottom="min", min_amplitude=MIN_HIP_DROP_M,
                           include_partial=True) if n >= 20 else pd.DataFrame()
     reps = allreps[allreps["complete"]].reset_index(drop=True) if len(allreps) else allreps
@@ -630,7 +796,6 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
     if summary["partial_reps"]:
         messages.append(f"{summary['partial_reps']} repetition(s) cut by the start or end of "
                         "the recording were left out")
-    standing = depth >= np.nanpercentile(depth, 90) - 0.02
     # -- legs: sagittal landmarks, angles, forces --------------------------------------
     fs_ok = cutoff_hz < rate / 2
     legs: dict[str, _LegData] = {}
@@ -651,6 +816,7 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
     if shoulder is not None and fs_ok and n > 20:
         shoulder = lowpass(shoulder, rate, cutoff_hz)
     total_fy = None
+    plate_standing = np.zeros(n, dtype=bool)
     if raw_forces is not None:
         for s in SIDES:
             F = raw_forces[s]["F"]
@@ -661,14 +827,27 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
             if s in legs:
                 legs[s].grf, legs[s].cop_x = grf, cop
         total_fy = sum(raw_forces[s]["F"] @ frame.up for s in SIDES)
+        reference = subject.mass_kg if subject is not None else (
+            mass_kg if mass_kg is not None else meta_mass)
+        # standing frames with both feet on the plates (a walk over the plates never
+        # has them: then the plates cannot weigh the subject)
+        plate_standing = standing & raw_forces[SIDES[0]]["covered"]
+        for s in SIDES:
+            plate_standing &= np.linalg.norm(raw_forces[s]["F"], axis=1) >= 20.0
+        if not _forces_agree_with_mass(total_fy, plate_standing, reference, source,
+                                       checks, summary):
+            raw_forces, total_fy = None, None
+            for leg in legs.values():
+                leg.grf, leg.cop_x = None, None
     subj, sinfo = _subject(trial, lm, frame, legs, total_fy, standing, subject, mass_kg,
-                           height_m, sex)
+                           height_m, sex, plate_standing)
     summary["subject"] = sinfo
     body_weight = sinfo["mass_kg"] * G
     # -- inverse dynamics --------------------------------------------------------------
     if raw_forces is None:
-        messages.append("no force plates: foot-load shares, joint moments and PFJ stress are "
-                        "not available")
+        messages.append(("force plates not used (see the warnings)" if checks else
+                         "no force plates") + ": foot-load shares, joint moments and PFJ "
+                        "stress are not available")
     for s, leg in legs.items():
         if leg.grf is None:
             continue
@@ -682,6 +861,13 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
             messages.append(f"{s} leg: inverse dynamics failed ({exc})")
             continue
         leg.moments = mom
+        cols = [c for c in ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm") if c in mom]
+        peak = float(np.nanmax(np.abs(mom[cols].to_numpy()), initial=0.0)) if cols else 0.0
+        if peak / sinfo["mass_kg"] > _plaus.MAX_MOMENT_NM_PER_KG:
+            _plaus.warn(source, f"{s} leg: a joint moment of {peak:.4g} N·m "
+                        f"({peak / sinfo['mass_kg']:.3g} N·m/kg) is beyond the plausible "
+                        f"{_plaus.MAX_MOMENT_NM_PER_KG:g} N·m/kg: check the length and force "
+                        "units and the subject mass", checks)
         chain = _knee.pfj_chain(mom["knee_moment_nm"].to_numpy(), leg.knee_flexion_deg,
                                 contact_area_model, subj.sex)
         leg.pfj_stress_mpa = chain["pfj_stress_mpa"]
@@ -753,6 +939,10 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
                                table["leg"].value_counts().sort_index().items()}
     if not len(reps):
         rng = float(np.nanmax(depth) - np.nanmin(depth))
+        if rng < _plaus.STILL_RANGE_M:
+            _plaus.warn(source, f"the {depth_src} height changes by only {rng * 1000:.1f} mm "
+                        "over the whole recording: the subject stood still (or the markers "
+                        "are frozen)", checks)
         messages.insert(0, f"no repetitions found: the {depth_src} height never dropped by "
                         f"{MIN_HIP_DROP_M:g} m or more between two stands (its range is "
                         f"{rng:.3f} m); this looks like walking or standing, not lunges or "
@@ -772,6 +962,7 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
             continue
         na[rule.name] = "needs force plates"
     summary["not_applicable"] = na
+    summary["warnings"] = checks
     session = _form.session_summary(table, rules, prescription)
     summary["session"] = session
     summary["messages"] = messages + [m for m in session.get("messages", [])
