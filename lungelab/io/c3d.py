@@ -54,11 +54,20 @@ from lungelab.io._common import (
     require_frames,
     unique_names,
 )
+from lungelab.plausibility import PlausibilityWarning
 from lungelab.trial import AXES, Trial
 
 __all__ = ["read_c3d", "write_c3d"]
 
 _BLOCK = 512
+
+#: Edge lengths of a force plate, m: commercial plates are 0.2-2 m (e.g. AMTI
+#: OR6 0.46 x 0.51 m, Kistler 9287 0.6 x 0.9 m, instrumented walkways ~2 m).
+PLATE_EDGE_RANGE_M = (0.05, 3.0)
+#: Largest distance from the plate surface centre to the sensor origin
+#: (``FORCE_PLATFORM:ORIGIN``), m: a few mm to ~0.05 m in practice (C3D user guide,
+#: TYPE-2 plates), so 0.25 m is already beyond any real plate.
+MAX_PLATE_ORIGIN_M = 0.25
 _PROCESSORS = {84: "Intel", 85: "DEC", 86: "MIPS"}
 _PARAM_TYPES = {-1: 1, 1: 1, 2: 2, 4: 4}
 _MAX_RECORDS = 100_000
@@ -239,7 +248,8 @@ def _screen(path: Path, raw: bytes) -> dict[str, Any]:
         require("ANALOG", "LABELS", (-1,), 1)
     if any(group == "ROTATION" for group, _ in named):
         _screen_rotations(path, raw, named, endian, processor, n_frames, size)
-    return {"n_frames": n_frames, "processor": _PROCESSORS[processor]}
+    return {"n_frames": n_frames, "processor": _PROCESSORS[processor], "params": named,
+            "endian": endian, "processor_code": processor}
 
 
 def _screen_rotations(path: Path, raw: bytes,
@@ -293,6 +303,84 @@ def _decode_float(b: bytes, processor: int) -> float:
     if processor == 85:  # DEC (VAX F): swap the 16-bit words, exponent bias differs by 2
         return float(struct.unpack("<f", bytes([b[2], b[3], b[0], b[1]]))[0]) / 4.0
     return float(struct.unpack(">f" if processor == 86 else "<f", b)[0])
+
+
+def _floats(raw: bytes, named: dict[tuple[str, str], tuple[int, list[int], int]],
+            group: str, name: str, processor: int, count: int) -> list[float]:
+    """The first ``count`` values of a float parameter (fewer if it has fewer)."""
+    entry = named.get((group, name))
+    if entry is None or entry[0] != 4:
+        return []
+    n = min(count, math.prod(entry[1]) if entry[1] else 1)
+    return [_decode_float(raw[entry[2] + 4 * i:entry[2] + 4 * i + 4], processor)
+            for i in range(n)]
+
+
+#: Point rates accepted, Hz: no motion-capture system records faster than 100 kHz,
+#: and a frame every 10 s (0.1 Hz) is not a motion recording.
+POINT_RATE_RANGE_HZ = (0.1, 100_000.0)
+
+
+def _check_values(path: Path, raw: bytes, info: dict[str, Any]) -> None:
+    """Refuse parameter *values* that ezc3d would read without complaint into
+    nonsense: non-finite or zero scales, rates that are not positive or disagree
+    with the header's samples per frame, a frame count that contradicts the header."""
+    named, endian, proc = info["params"], info["endian"], info["processor_code"]
+    rate = _float_value(raw, named, "POINT", "RATE", proc)
+    lo, hi = POINT_RATE_RANGE_HZ
+    if rate is None or not (math.isfinite(rate) and lo <= rate <= hi):
+        hint = ""
+        entry = named.get(("POINT", "RATE"))
+        for other, name in _PROCESSORS.items():
+            if other == proc or entry is None or entry[0] != 4:
+                continue
+            alt = _decode_float(raw[entry[2]:entry[2] + 4], other)
+            if math.isfinite(alt) and lo <= alt <= hi:
+                hint = (f" (read as {name} numbers it would be {alt:g} Hz: is the processor "
+                        f"byte {proc} ({_PROCESSORS[proc]}) wrong?)")
+                break
+        raise DataFileError(path, f"point rate {rate!r} Hz: expected a number in "
+                            f"[{lo:g}, {hi:g}] Hz{hint}", field="POINT:RATE")
+    scale = _float_value(raw, named, "POINT", "SCALE", proc)
+    if scale is not None and not (math.isfinite(scale) and scale != 0.0):
+        raise DataFileError(path, f"point scale factor {scale!r}: expected a finite, "
+                            "non-zero number", field="POINT:SCALE")
+    first = struct.unpack_from(endian + "H", raw, 6)[0]
+    last = struct.unpack_from(endian + "H", raw, 8)[0]
+    frames = _int_value(raw, named, "POINT", "FRAMES", endian)
+    if frames is not None and frames < 0:
+        # stored as a signed 16-bit word: counts above 32767 wrap to negative values
+        unsigned = frames + 65536
+        header_frames = last - first + 1
+        if unsigned != header_frames:
+            raise DataFileError(path, f"negative frame count {frames} (read unsigned: "
+                                f"{unsigned}) disagrees with the header's frames {first}-{last}",
+                                field="POINT:FRAMES")
+    if last < first and (frames or 0) > 0:
+        raise DataFileError(path, f"the header's last frame {last} is before its first frame "
+                            f"{first}, but POINT:FRAMES={frames}", field="header")
+    n_points = struct.unpack_from(endian + "H", raw, 2)[0]
+    per_frame = struct.unpack_from(endian + "H", raw, 4)[0]
+    n_analogs = _int_value(raw, named, "ANALOG", "USED", endian) or 0
+    if n_analogs > 0 and per_frame:
+        arate = _float_value(raw, named, "ANALOG", "RATE", proc)
+        if arate is None or not (math.isfinite(arate) and arate > 0):
+            raise DataFileError(path, f"analog rate {arate!r} Hz: expected a positive "
+                                "number", field="ANALOG:RATE")
+        samples = per_frame // n_analogs
+        if n_points and abs(arate / rate - samples) > 0.01 * samples:
+            raise DataFileError(path, f"the analog rate {arate:g} Hz and the point rate "
+                                f"{rate:g} Hz do not match the header's {samples} analog "
+                                f"sample(s) per frame (expected {samples * rate:g} Hz)",
+                                field="ANALOG:RATE")
+        gen = _float_value(raw, named, "ANALOG", "GEN_SCALE", proc)
+        if gen is not None and not (math.isfinite(gen) and gen != 0.0):
+            raise DataFileError(path, f"general analog scale {gen!r}: expected a finite, "
+                                "non-zero number", field="ANALOG:GEN_SCALE")
+        for i, value in enumerate(_floats(raw, named, "ANALOG", "SCALE", proc, n_analogs)):
+            if not math.isfinite(value):
+                raise DataFileError(path, f"scale of analog channel {i + 1} is {value!r}: "
+                                    "expected a finite number", field="ANALOG:SCALE")
 
 
 # ------------------------------------------------------------------- reading
@@ -380,7 +468,7 @@ def read_c3d(path: str | os.PathLike[str], *, cop_threshold_n: float = 10.0) -> 
             and cop_threshold_n >= 0):
         raise InputRangeError("cop_threshold_n", cop_threshold_n, "a force >= 0 in N")
     p, raw = read_bytes(path)
-    _screen(p, raw)
+    _check_values(p, raw, _screen(p, raw))
     try:
         c3d = ezc3d.c3d(os.fspath(p))
         params = c3d["parameters"]
@@ -532,6 +620,12 @@ def _force_plates(path: Path, params: Any, channels: np.ndarray, labels: list[st
         warnings.warn(f"{path}: FORCE_PLATFORM parameters are unusable ({exc}); force-plate "
                       "channels not computed", stacklevel=3)
         return plates, derived, derived_units
+    described = min(len(types), chan.shape[1] if chan.ndim == 2 else 0,
+                    corners.shape[2], origin.shape[1])
+    if n_used > described:
+        warnings.warn(f"{path}: FORCE_PLATFORM:USED={n_used} but only {described} plate(s) "
+                      f"are described; {described} used", PlausibilityWarning, stacklevel=3)
+        n_used = described
     for k in range(n_used):
         try:
             ptype = int(types[k])
@@ -550,12 +644,26 @@ def _force_plates(path: Path, params: Any, channels: np.ndarray, labels: list[st
             force_local = raw[:3]
             moment_local = raw[3:] * m_scale
             corner_m = corners[:, :, k] * length_scale
-            rot, centre = _plate_frame(corner_m)
+            if not np.all(np.isfinite(corner_m)):
+                raise ValueError("CORNERS are not finite")
+            edges = np.linalg.norm(corner_m - np.roll(corner_m, 1, axis=1), axis=0)
+            if not np.all((edges >= PLATE_EDGE_RANGE_M[0]) & (edges <= PLATE_EDGE_RANGE_M[1])):
+                raise ValueError(f"CORNERS give edges of {', '.join(f'{e:.3g}' for e in edges)}"
+                                 f" m, expected {PLATE_EDGE_RANGE_M[0]:g}-"
+                                 f"{PLATE_EDGE_RANGE_M[1]:g} m")
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rot, centre = _plate_frame(corner_m)
             if not np.all(np.isfinite(rot)):
                 raise ValueError("degenerate CORNERS")
             surface = origin[:, k] * length_scale  # true origin -> surface centre, plate frame
+            if not (np.all(np.isfinite(surface))
+                    and np.linalg.norm(surface) <= MAX_PLATE_ORIGIN_M):
+                raise ValueError(f"ORIGIN {origin[:, k].tolist()} ({np.linalg.norm(surface):.3g}"
+                                 f" m from the surface centre, expected <= "
+                                 f"{MAX_PLATE_ORIGIN_M:g} m)")
         except (ValueError, IndexError) as exc:
-            warnings.warn(f"{path}: force platform {k + 1} skipped ({exc})", stacklevel=3)
+            warnings.warn(f"{path}: force platform {k + 1} skipped ({exc})",
+                          PlausibilityWarning, stacklevel=3)
             continue
         fx, fy, fz = force_local
         mx, my, mz = moment_local
