@@ -256,19 +256,20 @@ _FORCE_UNITS = {"": 1.0, "n": 1.0, "newton": 1.0, "newtons": 1.0, "kn": 1000.0,
 """Newtons per force unit (lbf: exact by definition, NIST SP 811)."""
 
 
-def _force_scale(trial: Trial, names: list[str]) -> float | None:
+def _force_scale(trial: Trial, names: list[str], checks: list[str] | None = None
+                 ) -> float | None:
     """Newtons per unit of the force channels ``names`` (None: not a force unit)."""
     found = {trial.units.get(n, "").strip().lower() for n in names}
     if len(found) != 1 or next(iter(found)) not in _FORCE_UNITS:
         _plaus.warn(str(trial.metadata.get("source", "")), f"force channels "
                     f"{', '.join(names)} have the unit(s) "
                     f"{', '.join(repr(trial.units.get(n, '')) for n in names)}, not one force "
-                    "unit (N, kN, lbf): that force record was ignored")
+                    "unit (N, kN, lbf): that force record was ignored", checks)
         return None
     return _FORCE_UNITS[found.pop()]
 
 
-def _plates(trial: Trial) -> list[dict[str, Any]]:
+def _plates(trial: Trial, checks: list[str] | None = None) -> list[dict[str, Any]]:
     """Force records in the trial: ``{"side": side or None, "F": (m, 3), "cop": (m, 3)}``
     on the analog time base (lab frame, N and m)."""
     names = trial.analog_names
@@ -282,7 +283,8 @@ def _plates(trial: Trial) -> list[dict[str, Any]]:
 
     sides = {mt.group(1) for n in names if (mt := _SYN.match(n))}
     for side in sorted(sides):
-        scale = _force_scale(trial, [f"grf_{side}_{a}" for a in "xyz" if f"grf_{side}_{a}" in A])
+        scale = _force_scale(trial, [f"grf_{side}_{a}" for a in "xyz" if f"grf_{side}_{a}" in A],
+                             checks)
         if scale is None:
             continue
         F = np.column_stack([col(f"grf_{side}_{a}") for a in "xyz"]) * scale
@@ -308,7 +310,7 @@ def _plates(trial: Trial) -> list[dict[str, Any]]:
     for g in groups.values():
         if not all(a in g for a in "xyz"):
             continue
-        scale = _force_scale(trial, [g[a] for a in "xyz"])
+        scale = _force_scale(trial, [g[a] for a in "xyz"], checks)
         if scale is None:
             continue
         F = np.column_stack([col(g[a]) for a in "xyz"]) * scale
@@ -344,10 +346,12 @@ def _foot_forces(trial: Trial, t: np.ndarray, lm: Landmarks, threshold_n: float 
     ignored with a :class:`~lungelab.plausibility.PlausibilityWarning`.
     """
     source = str(trial.metadata.get("source", ""))
-    plates = _plates(trial)
+    before = len(checks) if checks is not None else 0
+    plates = _plates(trial, checks)
     if not plates:
-        if any(_SYN.match(n) or _OSIM_F.match(n) or _C3D_F.match(n)
-               for n in trial.analog_names):
+        unit_refused = checks is not None and len(checks) > before
+        if not unit_refused and any(_SYN.match(n) or _OSIM_F.match(n) or _C3D_F.match(n)
+                                    for n in trial.analog_names):
             _plaus.warn(source, "force channels are present but never loaded (all below "
                         "1 N): no foot ever stood on a plate; forces not used", checks)
         return None

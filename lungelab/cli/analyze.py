@@ -181,24 +181,23 @@ def unique_inputs(files: list[str]) -> tuple[list[str], list[str]]:
     keep: list[str] = []
     errors: list[str] = []
     seen: dict[str, str] = {}
+    regular: list[str] = []
     for path in files:
-        dup = next((k for k in keep if same_file(k, path)), None)
-        digest = None
-        if dup is None:
-            try:
-                check_regular_file(path)
-                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except (LungelabError, OSError):
-                digest = None                  # the reader will report the problem
-            dup = seen.get(digest) if digest else None
+        try:
+            check_regular_file(path)
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except (LungelabError, OSError):
+            keep.append(path)                  # the reader will report the problem
+            continue
+        dup = next((k for k in regular if same_file(k, path)), None) or seen.get(digest)
         if dup is not None:
             what = "the same file as" if same_file(dup, path) else "an identical copy of"
             errors.append(f"{path}: {what} {dup}, given twice; analysed once (a "
                           "recording counted twice would count its set twice)")
             continue
         keep.append(path)
-        if digest:
-            seen[digest] = path
+        regular.append(path)
+        seen[digest] = path
     return keep, errors
 
 

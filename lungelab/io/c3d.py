@@ -348,17 +348,18 @@ def _check_values(path: Path, raw: bytes, info: dict[str, Any]) -> None:
     first = struct.unpack_from(endian + "H", raw, 6)[0]
     last = struct.unpack_from(endian + "H", raw, 8)[0]
     frames = _int_value(raw, named, "POINT", "FRAMES", endian)
-    if frames is not None and frames < 0:
-        # stored as a signed 16-bit word: counts above 32767 wrap to negative values
-        unsigned = frames + 65536
-        header_frames = last - first + 1
-        if unsigned != header_frames:
-            raise DataFileError(path, f"negative frame count {frames} (read unsigned: "
-                                f"{unsigned}) disagrees with the header's frames {first}-{last}",
-                                field="POINT:FRAMES")
     if last < first and (frames or 0) > 0:
         raise DataFileError(path, f"the header's last frame {last} is before its first frame "
                             f"{first}, but POINT:FRAMES={frames}", field="header")
+    header_frames = last - first + 1
+    if frames is not None and 0 < header_frames < 65535:
+        # a signed 16-bit word: counts above 32767 wrap to negative values
+        unsigned = frames + 65536 if frames < 0 else frames
+        if unsigned != header_frames:
+            shown = f"{frames} (read unsigned: {unsigned})" if frames < 0 else str(frames)
+            raise DataFileError(path, f"frame count {shown} disagrees with the header's "
+                                f"frames {first}-{last} ({header_frames} frames)",
+                                field="POINT:FRAMES")
     n_points = struct.unpack_from(endian + "H", raw, 2)[0]
     per_frame = struct.unpack_from(endian + "H", raw, 4)[0]
     n_analogs = _int_value(raw, named, "ANALOG", "USED", endian) or 0
