@@ -542,6 +542,11 @@ def _subject(trial: Trial, lm: Landmarks, frame: _Frame, legs: dict[str, _LegDat
             if lo <= v <= hi:
                 lengths[key] = v
     info["measured_lengths_m"] = lengths
+    if not 1.0 <= h <= 2.3:
+        _plaus.warn(str(meta.get("source", "")), f"the height estimated from the markers "
+                    f"({h:.3g} m, {hsrc}) is outside the 1.0-2.3 m of the anthropometric "
+                    f"tables: {min(max(h, 1.0), 2.3):g} m used; pass --height")
+        info["height_used_m"] = min(max(h, 1.0), 2.3)
     try:
         subj = Subject(mass_kg=min(max(m, 20.0), 300.0), height_m=min(max(h, 1.0), 2.3),
                        sex=info["sex"], **lengths)
@@ -609,6 +614,21 @@ def _heel_share(leg: _LegData, w: slice, ball_fraction: float) -> float:
     with np.errstate(invalid="ignore", divide="ignore"):
         share = (ball - cop) / (ball - heel)
     return float(np.nanmean(share)) if np.isfinite(share).any() else float("nan")
+
+
+def _number_or_none(name: str, value: object, bounds: tuple[float, float],
+                    unit: str) -> float | None:
+    """``value`` as a float within ``bounds`` (None stays None), else InputRangeError."""
+    if value is None:
+        return None
+    lo, hi = bounds
+    number = float("nan")
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, (bool, np.bool_)):
+        number = float(value)
+    if not (math.isfinite(number) and lo <= number <= hi):
+        raise InputRangeError(name, value, f"a number in [{lo:g}, {hi:g}] {unit} or None")
+    return number
 
 
 def _metadata_subject(trial: Trial, source: str) -> tuple[float | None, float | None]:
@@ -753,9 +773,20 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
         trunk_lean,
     )
 
+    if rules is not None and (not isinstance(rules, (list, tuple)) or not all(
+            isinstance(r, _form.FormRule) for r in rules)):
+        raise InputRangeError("rules", type(rules).__name__,
+                              "a tuple of lungelab.form.FormRule or None")
     rules = _form.DEFAULT_RULES if rules is None else tuple(rules)
     if not isinstance(trial, Trial):
         raise InputRangeError("trial", type(trial).__name__, "a lungelab.trial.Trial")
+    if subject is not None and not isinstance(subject, Subject):
+        raise InputRangeError("subject", type(subject).__name__, "a lungelab.body.Subject")
+    mass_kg = _number_or_none("mass_kg", mass_kg, _plaus.MASS_RANGE_KG, "kg")
+    height_m = _number_or_none("height_m", height_m, _plaus.HEIGHT_RANGE_M, "m")
+    if sex is not None and sex not in ("male", "female"):
+        raise InputRangeError("sex", sex, "'male', 'female' or None")
+    cutoff_hz = _number_or_none("cutoff_hz", cutoff_hz, (0.1, 1000.0), "Hz")
     source = str(trial.metadata.get("source", ""))
     messages: list[str] = []
     checks: list[str] = []          # plausibility warnings (lungelab.plausibility)

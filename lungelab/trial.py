@@ -70,6 +70,9 @@ def _as_time(values: Any, name: str) -> np.ndarray:
     if arr.ndim != 1:
         raise InputRangeError(name, f"array of shape {arr.shape}",
                               "a 1-D array of times in seconds")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise InputRangeError(name, f"{arr[bad]} at index {bad}", "finite times in seconds")
     return arr
 
 
@@ -80,12 +83,19 @@ def _estimate_rate(time: np.ndarray) -> float:
     return float((len(time) - 1) / (time[-1] - time[0]))
 
 
+def _float_array(name: str, value: Any, valid: str) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InputRangeError(name, type(value).__name__, valid) from exc
+
+
 def _points_frame(points: Any, n: int) -> pd.DataFrame:
     """Normalise the accepted point inputs to a float frame with (name, axis) columns."""
     if isinstance(points, Mapping):
         arrays = {}
         for name, value in points.items():
-            arr = np.asarray(value, dtype=float)
+            arr = _float_array(f"points[{name!r}]", value, "numbers (metres)")
             if arr.shape != (n, 3):
                 raise InputRangeError(f"points[{name!r}]", f"array of shape {arr.shape}",
                                       f"shape ({n}, 3) (x, y, z in metres per frame)")
@@ -139,7 +149,7 @@ def _analogs_frame(analogs: Any, n: int) -> pd.DataFrame:
     if isinstance(analogs, Mapping):
         cols = {}
         for name, value in analogs.items():
-            arr = np.asarray(value, dtype=float)
+            arr = _float_array(f"analogs[{name!r}]", value, "numbers")
             if arr.shape != (n,):
                 raise InputRangeError(f"analogs[{name!r}]", f"array of shape {arr.shape}",
                                       f"shape ({n},)")
@@ -279,6 +289,8 @@ class Trial:
 
         unit_map: dict[str, str] = {name: "m" for name in names}
         unit_map.update({name: "" for name in ana.columns})
+        if units is not None and not isinstance(units, Mapping):
+            raise InputRangeError("units", type(units).__name__, "a mapping channel -> unit")
         for key, value in (units or {}).items():
             if key not in unit_map:
                 raise InputRangeError("units", key, "keys that are point or analog channel names")
@@ -290,6 +302,9 @@ class Trial:
             unit_map[key] = value
 
         ev = []
+        if events is not None and (isinstance(events, (str, bytes, Mapping))
+                                   or not isinstance(events, Iterable)):
+            raise InputRangeError("events", type(events).__name__, "a list of (time_s, name)")
         for item in events or ():
             try:
                 ev_time, ev_name = item
@@ -312,6 +327,8 @@ class Trial:
             self._analog_rate_hz = self._rate_hz
         else:
             self._analog_rate_hz = self._check_rate("analog_rate_hz", analog_rate_hz, at)
+        if metadata is not None and not isinstance(metadata, Mapping):
+            raise InputRangeError("metadata", type(metadata).__name__, "a mapping (dict)")
         self.metadata: dict[str, Any] = (_copy.deepcopy(dict(metadata)) if metadata and copy
                                          else dict(metadata or {}))
 

@@ -26,7 +26,11 @@ counts are printed in the pytest terminal summary:
   SIGTERM / SIGKILL while writing; the report writer with a planted symbolic link.
   The old file survives intact, no partial file appears, the message says so.
 * **escapes** -- every bad file above through ``lungelab analyze`` in a subprocess:
-  exit status 1 or 2, one line per bad file, no traceback, no RuntimeWarning.
+  exit status 1 or 2, one line per bad file, no traceback, no RuntimeWarning; and
+  through the library: only :class:`~lungelab.errors.LungelabError`.
+* **api types** -- strings, lists, booleans, NaN/inf, None and numpy scalars where
+  :class:`~lungelab.trial.Trial` and :func:`lungelab.pipeline.analyze_trial` expect
+  numbers, arrays or mappings: InputRangeError naming the parameter.
 """
 
 from __future__ import annotations
@@ -805,3 +809,52 @@ def test_math_helpers_never_escape():
         with pytest.raises(DataFileError):
             check_length_scale("f.csv", leg, None)
     COUNTS[("escapes", "helpers")] += 11
+
+
+# ============================================== API types on the file side (Trial, pipeline)
+_T30 = np.arange(30) / 100.0
+API_CASES = {
+    "Trial(time='abc')": lambda: Trial("abc"),
+    "Trial(time=None)": lambda: Trial(None),
+    "Trial(time with inf)": lambda: Trial([0.0, math.inf]),
+    "Trial(time with nan)": lambda: Trial([0.0, NAN, 0.2]),
+    "Trial(points str values)": lambda: Trial([0, 1], points={"a": "x"}),
+    "Trial(points wrong shape)": lambda: Trial([0, 1], points={"a": [[1, 2]]}),
+    "Trial(points list)": lambda: Trial([0, 1], points=[1, 2]),
+    "Trial(rate_hz str)": lambda: Trial([0, 1], rate_hz="fast"),
+    "Trial(rate_hz bool-like None ok, nan)": lambda: Trial([0, 1], rate_hz=NAN),
+    "Trial(metadata int)": lambda: Trial([0, 1], metadata=5),
+    "Trial(events int)": lambda: Trial([0, 1], events=5),
+    "Trial(events str)": lambda: Trial([0, 1], events="x"),
+    "Trial(events nan time)": lambda: Trial([0, 1], events=[(NAN, "x")]),
+    "Trial(analogs non-numeric)": lambda: Trial([0, 1], analogs={"a": [1, "b"]}),
+    "Trial(units int)": lambda: Trial([0, 1], units=5),
+    "Trial(units value int)": lambda: Trial([0, 1], analogs={"a": [1, 2]}, units={"a": 5}),
+    "Trial(time 2-D)": lambda: Trial([[0, 1]]),
+    "analyze_trial(str)": lambda: pipeline.analyze_trial("x"),
+    "analyze_trial(mass_kg='80')": lambda: pipeline.analyze_trial(Trial(_T30), mass_kg="80"),
+    "analyze_trial(mass_kg=True)": lambda: pipeline.analyze_trial(Trial(_T30), mass_kg=True),
+    "analyze_trial(mass_kg=5000)": lambda: pipeline.analyze_trial(Trial(_T30), mass_kg=5000),
+    "analyze_trial(height_m=np.float64(1e9))": lambda: pipeline.analyze_trial(
+        Trial(_T30), height_m=np.float64(1e9)),
+    "analyze_trial(sex='x')": lambda: pipeline.analyze_trial(Trial(_T30), sex="x"),
+    "analyze_trial(cutoff_hz='6')": lambda: pipeline.analyze_trial(Trial(_T30), cutoff_hz="6"),
+    "analyze_trial(rules=5)": lambda: pipeline.analyze_trial(Trial(_T30), rules=5),
+    "analyze_trial(subject='x')": lambda: pipeline.analyze_trial(Trial(_T30), subject="x"),
+    "analyze_trial(no markers)": lambda: pipeline.analyze_trial(Trial(_T30)),
+    "analyze_trial(NaN hip)": lambda: pipeline.analyze_trial(Trial(_T30, points={
+        "HIP": np.full((30, 3), NAN), "R_TOE": np.zeros((30, 3)), "L_TOE": np.zeros((30, 3))})),
+    "analyze_trial(hip at 1e300 m)": lambda: pipeline.analyze_trial(Trial(_T30, points={
+        "HIP": np.full((30, 3), 1e300), "R_TOE": np.zeros((30, 3)),
+        "L_TOE": np.zeros((30, 3))})),
+}
+
+
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_api_types_on_the_file_side(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(LungelabError) as info:
+            API_CASES[name]()
+    assert isinstance(info.value, (InputRangeError, DataFileError))
+    COUNTS[("api types", "LungelabError")] += 1
