@@ -291,7 +291,7 @@ def _plates(trial: Trial, checks: list[str] | None = None) -> list[dict[str, Any
         cop = np.column_stack([col(f"cop_{side}_{a}") * _length_scale(units.get(
             f"cop_{side}_{a}", "m")) if f"cop_{side}_{a}" in A else
             (np.full(m, np.nan) if a == "x" else np.zeros(m)) for a in "xyz"])
-        out.append({"side": side, "F": F, "cop": cop})
+        out.append(_clean_record(trial, f"grf_{side}", F, cop, checks))
     groups: dict[str, dict[str, str]] = {}
     for n in names:
         mt = _OSIM_F.match(n)
@@ -318,8 +318,27 @@ def _plates(trial: Trial, checks: list[str] | None = None) -> list[dict[str, Any
             continue                                  # an empty plate (all zeros)
         cop = np.column_stack([col(g["p" + a]) * _length_scale(units.get(g["p" + a], "m"))
                                if g["p" + a] in A else np.full(m, np.nan) for a in "xyz"])
-        out.append({"side": None, "F": F, "cop": cop})
+        out.append(_clean_record(trial, g["x"], F, cop, checks) | {"side": None})
     return out
+
+
+def _clean_record(trial: Trial, label: str, F: np.ndarray, cop: np.ndarray,
+                  checks: list[str] | None) -> dict[str, Any]:
+    """Samples beyond :data:`lungelab.plausibility.MAX_FORCE_N` or a centre of pressure
+    beyond :data:`~lungelab.plausibility.MAX_COP_M` from the origin become missing."""
+    side = label[4:] if label.startswith("grf_") else None
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~(np.abs(F) <= _plaus.MAX_FORCE_N).all(axis=1) & np.isfinite(F).all(axis=1)
+        bad |= (np.abs(cop) > _plaus.MAX_COP_M).any(axis=1)
+    if bad.any():
+        _plaus.warn(str(trial.metadata.get("source", "")), f"{int(bad.sum())} sample(s) of "
+                    f"{label} with a force above {_plaus.MAX_FORCE_N:g} N or a centre of "
+                    f"pressure beyond {_plaus.MAX_COP_M:g} m were discarded", checks)
+        F = F.copy()
+        cop = cop.copy()
+        F[bad] = np.nan
+        cop[bad] = np.nan
+    return {"side": side, "F": F, "cop": cop}
 
 
 def _to_marker_time(x: np.ndarray, t_src: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -58,6 +58,13 @@ peak joint moment                       10 N·m/kg      above the most violent t
                                                        N·m/kg of a length-unit error
 standing still                          < 0.02 m       hip height range of the whole
                                                        recording
+force sample                            <= 100 kN      ten times the ~10 kN of a
+                                                       10-body-weight landing of a 100 kg
+                                                       person; larger is a spike or a
+                                                       unit error
+centre of pressure                      <= 1000 m      from the lab origin: no lab is
+                                                       that large
+
 ======================================  =============  =================================
 """
 
@@ -84,6 +91,8 @@ __all__ = [
     "FOOT_REACH_M",
     "MAX_MOMENT_NM_PER_KG",
     "STILL_RANGE_M",
+    "MAX_FORCE_N",
+    "MAX_COP_M",
     "warn",
     "check_subject_value",
     "check_length_scale",
@@ -109,6 +118,8 @@ MARKER_RATE_RANGE_HZ = (12.0, 10_000.0)
 FOOT_REACH_M = 0.25
 MAX_MOMENT_NM_PER_KG = 10.0
 STILL_RANGE_M = 0.02
+MAX_FORCE_N = 1e5
+MAX_COP_M = 1e3
 
 _UNIT_HINTS = {3: "millimetres read as metres", 2: "centimetres read as metres",
                1: "decimetres read as metres", -1: "metres read as decimetres",

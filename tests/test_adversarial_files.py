@@ -858,3 +858,67 @@ def test_api_types_on_the_file_side(name):
             API_CASES[name]()
     assert isinstance(info.value, (InputRangeError, DataFileError))
     COUNTS[("api types", "LungelabError")] += 1
+
+
+# ========================================================= generated pipeline damage
+DAMAGE = ("nan_block", "all_nan", "copy_of_other", "spike", "noise", "frozen", "force_nan_tail",
+          "force_spike", "force_sign", "cop_far", "huge_value", "zero_thigh")
+
+
+def _damaged(base: Trial, seed: int) -> tuple[list[str], Trial]:
+    """1-3 random kinds of damage (seeded) to the markers and forces of ``base``."""
+    rng = np.random.default_rng(seed)
+    names = base.point_names
+    pts = {n: base.points[n].to_numpy().copy() for n in names}
+    an = {n: base.analogs[n].to_numpy().copy() for n in base.analog_names}
+    n_frames = base.n_frames
+    kinds = []
+    for _ in range(int(rng.integers(1, 4))):
+        kind = str(rng.choice(DAMAGE))
+        kinds.append(kind)
+        p, a = str(rng.choice(names)), str(rng.choice(list(an)))
+        i = int(rng.integers(0, n_frames - 1))
+        if kind == "nan_block":
+            pts[p][i:i + int(rng.integers(1, 200))] = np.nan
+        elif kind == "all_nan":
+            pts[p][:] = np.nan
+        elif kind == "copy_of_other":
+            pts[p] = pts[str(rng.choice(names))].copy()
+        elif kind == "spike":
+            pts[p][i] += rng.normal(0.0, 5.0, 3)
+        elif kind == "noise":
+            pts[p] += rng.normal(0.0, 0.05, pts[p].shape)
+        elif kind == "frozen":
+            pts[p][:] = pts[p][0]
+        elif kind == "force_nan_tail":
+            an[a][i:] = np.nan
+        elif kind == "force_spike":
+            an[a][i] = 1e7
+        elif kind == "force_sign":
+            an[a] = -an[a]
+        elif kind == "cop_far":
+            an[a] = an[a] + 3.0
+        elif kind == "huge_value":
+            an[a][i] = 1e300
+        else:
+            pts["R_KNEE"] = pts["HIP"].copy()
+    units = {k: v for k, v in base.units.items() if k in an}
+    return kinds, Trial(base.time, points=pts, analogs=an, units=units, rate_hz=base.rate_hz,
+                        metadata=dict(base.metadata))
+
+
+def test_generated_damage_never_escapes(base):
+    """80 seeded damaged recordings: a report or a LungelabError, never another
+    exception or a RuntimeWarning."""
+    for seed in range(80):
+        kinds, trial = _damaged(base, seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                pipeline.analyze_trial(trial)
+                outcome = "report"
+            except LungelabError:
+                outcome = "LungelabError"
+        noisy = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        assert not noisy, (seed, kinds, noisy)
+        COUNTS[("damage", outcome)] += 1

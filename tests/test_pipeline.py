@@ -12,6 +12,7 @@ import pytest
 
 from lungelab import datasets, pipeline, synthetic
 from lungelab.errors import DataFileError, InputRangeError
+from lungelab.plausibility import PlausibilityWarning
 from lungelab.trial import Trial
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +160,10 @@ def test_gait_trials_report_no_reps_clearly(name):
 # ---------------------------------------------------------------- inputs and errors
 def test_subject_arguments_and_trial_input():
     trial = datasets.load_trial("S02_backward_shallow")
-    reps, summary = pipeline.analyze_trial(trial, mass_kg=70.0, height_m=1.70, sex="female")
+    # S02 weighs 58 kg on the plates: a given 70 kg is used, with a plausibility warning
+    with pytest.warns(PlausibilityWarning, match="-17% from the subject mass 70 kg"):
+        reps, summary = pipeline.analyze_trial(trial, mass_kg=70.0, height_m=1.70,
+                                               sex="female")
     assert summary["subject"]["mass_source"] == "given"
     assert summary["subject"]["mass_kg"] == 70.0
     assert reps["peak_knee_extensor_moment_nm_per_kg"].notna().all()
