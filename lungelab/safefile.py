@@ -12,6 +12,8 @@ would overwrite an input.
   so a killed run also cleans up its temporary file.  Only ``SIGKILL`` (or a power
   cut) can leave a hidden ``.<name>.<random>.tmp`` file next to the target -- the
   target itself is still either the old or the new complete file.
+* A target that is a symbolic link is replaced by the new file (the link is never
+  written through); a named pipe, device or socket as target is refused.
 * :func:`same_file` / :func:`refuse_output_onto_inputs` stop an output path that
   names an input (directly, through a symbolic or hard link) before anything runs.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -68,6 +71,13 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None], *,
                             f"({str(directory)!r}); create it first")
     if target.is_dir():
         raise DataFileError(target, "cannot write: the path is a directory")
+    try:
+        mode_now = os.lstat(target).st_mode
+    except OSError:
+        mode_now = None
+    if mode_now is not None and not (stat.S_ISREG(mode_now) or stat.S_ISLNK(mode_now)):
+        raise DataFileError(target, "cannot write: the path is a named pipe, device or "
+                            "socket, not a regular file; refusing to replace it")
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=suffix)
         os.close(fd)
@@ -118,9 +128,9 @@ def refuse_output_onto_inputs(out: str | os.PathLike[str],
     symbolic and hard links) and as resolved names (an input that does not exist
     yet is still protected).
     """
-    out_resolved = Path(out).resolve()
+    out_resolved = _resolved(out)
     for item in inputs:
-        if same_file(out, item) or Path(item).resolve() == out_resolved:
+        if same_file(out, item) or _resolved(item) == out_resolved:
             raise DataFileError(out, f"refusing to write the output onto the input file "
                                 f"{str(item)!r}: choose another --out path")
 
@@ -148,6 +158,14 @@ def terminate_as_interrupt() -> Iterator[None]:
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)  # type: ignore[arg-type]
+
+
+def _resolved(path: str | os.PathLike[str]) -> str:
+    """Absolute path with links resolved where possible (a link loop stays as given)."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):          # RuntimeError: symlink loop (Python < 3.13)
+        return os.path.abspath(path)
 
 
 def _umask() -> int:

@@ -922,3 +922,27 @@ def test_generated_damage_never_escapes(base):
         noisy = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
         assert not noisy, (seed, kinds, noisy)
         COUNTS[("damage", outcome)] += 1
+
+
+def test_out_onto_special_files_and_links(work, capsys):
+    d = work / "out_special"
+    d.mkdir()
+    fifo = d / "report.fifo"
+    os.mkfifo(fifo)
+    status = main(["analyze", str(GOOD), "--out", str(fifo)])
+    err = capsys.readouterr().err
+    assert status == 2 and "named pipe" in err, err
+    elsewhere = d / "elsewhere.txt"
+    elsewhere.write_text("KEEP\n", encoding="utf-8")
+    link = d / "report_link.txt"
+    link.symlink_to(elsewhere)
+    loop_a, loop_b = d / "loop_a.txt", d / "loop_b.txt"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    for out in (link, loop_a):
+        assert main(["analyze", str(GOOD), "--out", str(out)]) == 0, capsys.readouterr().err
+        capsys.readouterr()
+        assert not out.is_symlink() and "Session summary" in out.read_text(encoding="utf-8")
+    assert elsewhere.read_text(encoding="utf-8") == "KEEP\n"   # never written through
+    COUNTS[("outputs", "refused")] += 1
+    COUNTS[("outputs", "symlink not followed")] += 2
