@@ -101,14 +101,23 @@ def _header(path: Path) -> tuple[dict[str, Any], int]:
     from .io._common import MAX_LINE_BYTES, check_regular_file
 
     check_regular_file(path)
+    try:
+        return _header_lines(path, MAX_LINE_BYTES)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path, f"not valid UTF-8 text (byte offset {exc.start})") from exc
+    except OSError as exc:
+        raise DataFileError(path, f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+def _header_lines(path: Path, max_line: int) -> tuple[dict[str, Any], int]:
     info: dict[str, Any] = {}
     n = 0
     with open(path, encoding="utf-8") as fh:
-        while line := fh.readline(MAX_LINE_BYTES + 1):
+        while line := fh.readline(max_line + 1):
             if not line.startswith("#"):
                 break
-            if len(line) > MAX_LINE_BYTES:
-                raise DataFileError(path, f"comment line longer than {MAX_LINE_BYTES} "
+            if len(line) > max_line:
+                raise DataFileError(path, f"comment line longer than {max_line} "
                                     "characters", line=n + 1)
             n += 1
             key, sep, value = line[1:].strip().partition(":")
@@ -116,7 +125,7 @@ def _header(path: Path) -> tuple[dict[str, Any], int]:
                 raise DataFileError(path, "comment lines must be '# key: value'", line=n)
             try:
                 info[key.strip()] = json.loads(value)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise DataFileError(path, f"invalid JSON: {exc}", line=n,
                                     field=key.strip()) from exc
     return info, n
@@ -149,6 +158,10 @@ def read_synthetic(path: str | os.PathLike[str]) -> Trial:
     meta = info.get("metadata")
     if not isinstance(meta, dict) or "points_2d" not in meta:
         raise DataFileError(p, "not a lungelab synthetic trial (no metadata.points_2d)")
+    if not (isinstance(meta["points_2d"], list)
+            and all(isinstance(x, str) for x in meta["points_2d"])):
+        raise DataFileError(p, "metadata.points_2d must be a list of point names",
+                            field="metadata")
     try:
         df = pd.read_csv(p, skiprows=skip)
     except (ValueError, pd.errors.ParserError) as exc:

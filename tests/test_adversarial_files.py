@@ -756,61 +756,6 @@ def test_report_writer_never_follows_a_planted_symlink(work, monkeypatch):
     COUNTS[("outputs", "symlink not followed")] += 3
 
 
-# ======================================================================= escapes
-def test_zz_every_bad_file_through_the_cli_subprocess(work):
-    """All bad files of this module in one ``lungelab analyze`` run: exit 1, one error
-    line per file, no traceback, no RuntimeWarning, no other noise on stderr."""
-    files = [p for _, p in BAD_FILES]
-    if len(files) < 20:
-        pytest.skip("run the whole module to collect the bad files")
-    env = dict(os.environ, PYTHONWARNINGS="default")
-    res = subprocess.run([sys.executable, "-m", "lungelab.cli", "analyze", *map(str, files),
-                          "--format", "json"], capture_output=True, text=True, timeout=600,
-                         env=env)
-    assert res.returncode == 1, res.stderr[-2000:]
-    lines = [x for x in res.stderr.replace("\r", "\n").splitlines()
-             if x.strip() and not x.startswith("[")]        # progress bar
-    assert "Traceback" not in res.stderr and "RuntimeWarning" not in res.stderr
-    errors = [x for x in lines if x.startswith("lungelab analyze: error: ")]
-    assert len(errors) == len(files), "\n".join(lines)
-    assert all(x.startswith(("lungelab analyze: error: ", "lungelab analyze: warning: "))
-               for x in lines), "\n".join(lines)
-    assert "internal error" not in res.stderr
-    for family, path in BAD_FILES:
-        mine = [x for x in errors if x.startswith(f"lungelab analyze: error: {path}:")
-                or x.startswith(f"lungelab analyze: error: {path},")]
-        assert len(mine) == 1, (path, errors)
-        COUNTS[("escapes", f"{family}: one line, exit 1")] += 1
-
-
-def test_zz_library_raises_only_lungelab_errors(work):
-    """The same files through the library: only LungelabError subclasses."""
-    for _family, path in BAD_FILES:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PlausibilityWarning)
-            warnings.simplefilter("error", RuntimeWarning)
-            try:
-                pipeline.analyze_file(path)
-            except LungelabError:
-                COUNTS[("escapes", "library: LungelabError")] += 1
-                continue
-        pytest.fail(f"{path} was analysed")
-
-
-def test_math_helpers_never_escape():
-    from lungelab.plausibility import check_length_scale, check_subject_value
-
-    for value in (NAN, math.inf, -1.0, 0.0, 1e308, True, "82", None):
-        with pytest.raises(DataFileError):
-            check_subject_value("f.csv", "mass", value, (20.0, 300.0), "kg")
-    assert check_length_scale("f.csv", None, None) is None
-    assert check_length_scale("f.csv", NAN, NAN) is None
-    for leg in (1e308, 1e-308):
-        with pytest.raises(DataFileError):
-            check_length_scale("f.csv", leg, None)
-    COUNTS[("escapes", "helpers")] += 11
-
-
 # ============================================== API types on the file side (Trial, pipeline)
 _T30 = np.arange(30) / 100.0
 API_CASES = {
@@ -946,3 +891,98 @@ def test_out_onto_special_files_and_links(work, capsys):
     assert elsewhere.read_text(encoding="utf-8") == "KEEP\n"   # never written through
     COUNTS[("outputs", "refused")] += 1
     COUNTS[("outputs", "symlink not followed")] += 2
+
+
+def _synthetic_header_cases() -> dict[str, bytes]:
+    """Damaged headers of a SYNTHETIC lunge CSV (read with pandas by read_synthetic)."""
+    import json
+
+    lines = GOOD.read_text(encoding="utf-8").splitlines()
+    head = [i for i, line in enumerate(lines) if not line.startswith("#")][0]
+    meta_i = [i for i, line in enumerate(lines) if line.startswith("# metadata:")][0]
+    meta = json.loads(lines[meta_i].split(":", 1)[1])
+    body = [x for x in lines[:head + 50] if not x.startswith("# rows")]
+
+    def with_line(prefix: str, text: str) -> bytes:
+        return "\n".join(text if x.startswith(prefix) else x for x in body).encode()
+
+    return {
+        "points_2d_int": with_line("# metadata:", "# metadata: " + json.dumps(
+            {**meta, "points_2d": 5})),
+        "points_2d_missing": with_line("# metadata:", "# metadata: " + json.dumps(
+            {**meta, "points_2d": ["NOPE"]})),
+        "json_nesting_bomb": with_line("# events:", "# events: " + "[" * 100_000
+                                       + "]" * 100_000),
+        "rate_string": with_line("# rate_hz:", '# rate_hz: "fast"'),
+        "events_malformed": with_line("# events:", '# events: [[1, 2, 3], "x"]'),
+        "non_numeric_rows": "\n".join(lines[:head + 1] + ["a,b,c"] * 5).encode(),
+        "binary_after_header": "\n".join(lines[:head]).encode() + b"\n\xff\xfe\x00garbage",
+        "rows_disagree": "\n".join(lines[:head + 50]).encode(),
+        "latin1_header": "\n".join(body).replace("SYNTHETIC", "SYNTH\xe9TIC").encode("latin-1"),
+    }
+
+
+def test_synthetic_csv_headers(work):
+    d = work / "synthetic_headers"
+    d.mkdir()
+    for name, data in _synthetic_header_cases().items():
+        path = d / f"{name}.csv"
+        path.write_bytes(data)
+        family = "resource bombs" if name == "json_nesting_bomb" else "plausibility"
+        _refused(family, datasets.read_any, path)
+        BAD_FILES.append((family, path))
+
+
+# ======================================================================= escapes
+def test_zz_every_bad_file_through_the_cli_subprocess(work):
+    """All bad files of this module in one ``lungelab analyze`` run: exit 1, one error
+    line per file, no traceback, no RuntimeWarning, no other noise on stderr."""
+    files = [p for _, p in BAD_FILES]
+    if len(files) < 20:
+        pytest.skip("run the whole module to collect the bad files")
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    res = subprocess.run([sys.executable, "-m", "lungelab.cli", "analyze", *map(str, files),
+                          "--format", "json"], capture_output=True, text=True, timeout=600,
+                         env=env)
+    assert res.returncode == 1, res.stderr[-2000:]
+    lines = [x for x in res.stderr.replace("\r", "\n").splitlines()
+             if x.strip() and not x.startswith("[")]        # progress bar
+    assert "Traceback" not in res.stderr and "RuntimeWarning" not in res.stderr
+    errors = [x for x in lines if x.startswith("lungelab analyze: error: ")]
+    assert len(errors) == len(files), "\n".join(lines)
+    assert all(x.startswith(("lungelab analyze: error: ", "lungelab analyze: warning: "))
+               for x in lines), "\n".join(lines)
+    assert "internal error" not in res.stderr
+    for family, path in BAD_FILES:
+        mine = [x for x in errors if x.startswith(f"lungelab analyze: error: {path}:")
+                or x.startswith(f"lungelab analyze: error: {path},")]
+        assert len(mine) == 1, (path, errors)
+        COUNTS[("escapes (cli)", f"{family}: 1 line")] += 1
+
+
+def test_zz_library_raises_only_lungelab_errors(work):
+    """The same files through the library: only LungelabError subclasses."""
+    for _family, path in BAD_FILES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PlausibilityWarning)
+            warnings.simplefilter("error", RuntimeWarning)
+            try:
+                pipeline.analyze_file(path)
+            except LungelabError:
+                COUNTS[("escapes (lib)", "LungelabError")] += 1
+                continue
+        pytest.fail(f"{path} was analysed")
+
+
+def test_math_helpers_never_escape():
+    from lungelab.plausibility import check_length_scale, check_subject_value
+
+    for value in (NAN, math.inf, -1.0, 0.0, 1e308, True, "82", None):
+        with pytest.raises(DataFileError):
+            check_subject_value("f.csv", "mass", value, (20.0, 300.0), "kg")
+    assert check_length_scale("f.csv", None, None) is None
+    assert check_length_scale("f.csv", NAN, NAN) is None
+    for leg in (1e308, 1e-308):
+        with pytest.raises(DataFileError):
+            check_length_scale("f.csv", leg, None)
+    COUNTS[("escapes (lib)", "helpers")] += 11

@@ -224,6 +224,9 @@ def analyze_one(path: str, mass_kg: float | None = None, height_m: float | None 
         msg = str(w.message)
         if issubclass(w.category, RuntimeWarning):
             numeric.append(msg)
+        elif issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning,
+                                     FutureWarning)):
+            continue                           # for developers, not about the file
         else:
             label = w.category.__name__
             text = f"{label}: {msg}"

@@ -19,6 +19,12 @@ with the file name and gives the line and/or field and what was expected.
 Writers go through a temporary file in the target directory and
 :func:`os.replace`, so they never leave a half-written file.  Nothing is ever
 evaluated: headers are parsed as numbers, strings or JSON.
+
+Readers accept regular files only (a FIFO, ``/dev/zero`` or a link loop is refused
+before it is opened) of at most ``_common.MAX_FILE_BYTES`` (256 MiB), with text
+lines of at most ``_common.MAX_LINE_BYTES``; new readers should load their input
+with ``_common.read_bytes`` / ``read_lines`` (or check it with
+``check_regular_file``) to get the same bounds.
 """
 
 from __future__ import annotations
