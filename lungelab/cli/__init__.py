@@ -54,6 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     except LungelabError as exc:
         print(f"lungelab {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader of standard output went away (``lungelab analyze ... | head``):
+        # stop quietly, as the Python documentation recommends (signal module notes)
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt as exc:
         why = str(exc) or "interrupted"
         print(f"lungelab {args.command}: {why}; stopped before finishing, files being "
