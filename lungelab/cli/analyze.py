@@ -228,6 +228,9 @@ def analyze_one(path: str, mass_kg: float | None = None, height_m: float | None 
                                      FutureWarning)):
             continue                           # for developers, not about the file
         else:
+            for prefix in (f"{path}: ", f"{trial.metadata.get('source', path)}: "):
+                if msg.startswith(prefix):     # the file is named once, by the caller
+                    msg = msg[len(prefix):]
             label = w.category.__name__
             text = f"{label}: {msg}"
             if text not in texts:
