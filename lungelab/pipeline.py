@@ -64,7 +64,7 @@ import pandas as pd
 from . import form as _form
 from . import plausibility as _plaus
 from .body import G, Subject
-from .errors import InputRangeError, LungelabError
+from .errors import DataFileError, InputRangeError, LungelabError
 from .trial import Trial
 
 __all__ = [
@@ -809,6 +809,10 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
     source = str(trial.metadata.get("source", ""))
     messages: list[str] = []
     checks: list[str] = []          # plausibility warnings (lungelab.plausibility)
+    for name, tt in (("time", trial.time), ("analog_time", trial.analog_time)):
+        if len(tt) and not (np.all(np.isfinite(tt)) and np.all(np.diff(tt) > 0)):
+            raise DataFileError(source or "trial", "time stamps must be finite and strictly "
+                                "increasing (see Trial.check())", field=name)
     meta_mass, meta_height = _metadata_subject(trial, source)
     _check_rates(trial, source, checks)
     trial = _crop_to_markers(trial, messages)

@@ -35,6 +35,7 @@ from .errors import DataFileError
 __all__ = [
     "Interrupted",
     "atomic_write",
+    "check_output_path",
     "refuse_output_onto_inputs",
     "same_file",
     "terminate_as_interrupt",
@@ -48,6 +49,40 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, signum: int) -> None:
         self.signum = signum
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """Refuse an output path that cannot be written before any work is done: a missing
+    or unwritable directory, a directory, a named pipe, device or socket.
+
+    Returns
+    -------
+    Path
+        The path (its ``parent`` is the existing directory).
+
+    Raises
+    ------
+    DataFileError
+        Naming the path and the reason.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataFileError(target, "cannot write: the directory does not exist "
+                            f"({str(directory)!r}); create it first")
+    if target.is_dir():
+        raise DataFileError(target, "cannot write: the path is a directory")
+    try:
+        mode_now = os.lstat(target).st_mode
+    except OSError:
+        mode_now = None
+    if mode_now is not None and not (stat.S_ISREG(mode_now) or stat.S_ISLNK(mode_now)):
+        raise DataFileError(target, "cannot write: the path is a named pipe, device or "
+                            "socket, not a regular file; refusing to replace it")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise DataFileError(target, f"cannot write: no permission to create files in "
+                            f"{str(directory)!r}")
+    return target
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None], *,
@@ -64,20 +99,8 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None], *,
         If the directory does not exist, the target is a directory, or the file
         cannot be written (no permission, disk full, ...).
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataFileError(target, "cannot write: the directory does not exist "
-                            f"({str(directory)!r}); create it first")
-    if target.is_dir():
-        raise DataFileError(target, "cannot write: the path is a directory")
-    try:
-        mode_now = os.lstat(target).st_mode
-    except OSError:
-        mode_now = None
-    if mode_now is not None and not (stat.S_ISREG(mode_now) or stat.S_ISLNK(mode_now)):
-        raise DataFileError(target, "cannot write: the path is a named pipe, device or "
-                            "socket, not a regular file; refusing to replace it")
+    target = check_output_path(path)
+    directory = target.parent
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=suffix)
         os.close(fd)

@@ -70,9 +70,6 @@ def _as_time(values: Any, name: str) -> np.ndarray:
     if arr.ndim != 1:
         raise InputRangeError(name, f"array of shape {arr.shape}",
                               "a 1-D array of times in seconds")
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise InputRangeError(name, f"{arr[bad]} at index {bad}", "finite times in seconds")
     return arr
 
 

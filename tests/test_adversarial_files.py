@@ -761,13 +761,16 @@ _T30 = np.arange(30) / 100.0
 API_CASES = {
     "Trial(time='abc')": lambda: Trial("abc"),
     "Trial(time=None)": lambda: Trial(None),
-    "Trial(time with inf)": lambda: Trial([0.0, math.inf]),
-    "Trial(time with nan)": lambda: Trial([0.0, NAN, 0.2]),
+    "analyze_trial(time with inf)": lambda: pipeline.analyze_trial(
+        Trial(np.r_[_T30[:-1], math.inf])),
+    "analyze_trial(time with nan)": lambda: pipeline.analyze_trial(
+        Trial(np.r_[_T30[:5], NAN, _T30[6:]])),
+    "analyze_trial(time decreasing)": lambda: pipeline.analyze_trial(Trial(_T30[::-1])),
     "Trial(points str values)": lambda: Trial([0, 1], points={"a": "x"}),
     "Trial(points wrong shape)": lambda: Trial([0, 1], points={"a": [[1, 2]]}),
     "Trial(points list)": lambda: Trial([0, 1], points=[1, 2]),
     "Trial(rate_hz str)": lambda: Trial([0, 1], rate_hz="fast"),
-    "Trial(rate_hz bool-like None ok, nan)": lambda: Trial([0, 1], rate_hz=NAN),
+    "Trial(rate_hz=nan)": lambda: Trial([0, 1], rate_hz=NAN),
     "Trial(metadata int)": lambda: Trial([0, 1], metadata=5),
     "Trial(events int)": lambda: Trial([0, 1], events=5),
     "Trial(events str)": lambda: Trial([0, 1], events="x"),

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LungelabError
-from ..safefile import refuse_output_onto_inputs, same_file
+from ..safefile import check_output_path, refuse_output_onto_inputs, same_file
 from ._options import bounded_float
 
 __all__ = ["add_parser", "run", "TABLE_COLUMNS", "analyze_one", "companion_files",
@@ -258,9 +258,10 @@ def run(args) -> int:
     from ..form import apply_rules, session_summary
     from ..pipeline import REPORT_COLUMNS
 
-    if args.out:
+    if args.out:                                      # DataFileError: exit 2, nothing run
         inputs = [q for f in args.files for q in [Path(f), *companion_files(f)]]
-        refuse_output_onto_inputs(args.out, inputs)   # DataFileError: exit 2
+        refuse_output_onto_inputs(args.out, inputs)
+        check_output_path(args.out)
     files, errors = unique_inputs(list(args.files))
     for msg in errors:
         print(f"lungelab analyze: error: {msg}", file=sys.stderr)
