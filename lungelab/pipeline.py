@@ -34,7 +34,7 @@ Steps
    markers and GRF low-passed at ``cutoff_hz``) and PFJ stress
    (:func:`lungelab.knee.pfj_chain`).
 7. **Subject**: mass from the argument, the file's metadata, or the median vertical
-   force while standing with both feet on the plates; height from the argument, the
+   force in quiet standing (hip high, both feet still); height from the argument, the
    metadata or the standing shoulder (÷0.818) or hip (÷0.530) height (Drillis &
    Contini); thigh, shank and foot lengths measured from the landmarks.
 8. **Plausibility** (:mod:`lungelab.plausibility`): a length unit wrong by 10-1000, a
@@ -512,8 +512,8 @@ def _subject(trial: Trial, lm: Landmarks, frame: _Frame, legs: dict[str, _LegDat
              plate_standing: np.ndarray | None = None) -> tuple[Subject, dict[str, Any]]:
     """The subject used for inverse dynamics, and where each number came from.
 
-    ``plate_standing`` marks the standing frames with both feet on force plates (the
-    mass is estimated from them; default ``standing``)."""
+    ``plate_standing`` marks the frames of quiet standing with the forces recorded
+    (the mass is estimated from them; default ``standing``)."""
     if plate_standing is None:
         plate_standing = standing
     info: dict[str, Any] = {}
@@ -529,7 +529,7 @@ def _subject(trial: Trial, lm: Landmarks, frame: _Frame, legs: dict[str, _LegDat
         m, src = meta_mass, "file metadata"
     elif total_fy is not None and plate_standing.any():
         m, src = (float(np.median(total_fy[plate_standing]) / G),
-                  "median vertical force while standing on the plates")
+                  "median vertical force in quiet standing (both feet still)")
     else:
         m, src = 70.0, "default (no force plates, no --mass)"
     info.update(mass_kg=m, mass_source=src)
@@ -681,6 +681,30 @@ def _check_rates(trial: Trial, source: str, checks: list[str]) -> None:
                     "check the time column", checks)
 
 
+FOOT_STILL_M_S = 0.1
+"""A foot whose markers move slower than this is standing on the ground, m/s (quiet
+standing sways by about 0.01 m/s, a swinging foot moves at 1-4 m/s)."""
+
+
+def _foot_still(lm: Landmarks, side: str, rate: float) -> np.ndarray | None:
+    """Frames in which the heel/toe/ankle markers of ``side`` are still (speed over
+    ±50 ms below :data:`FOOT_STILL_M_S`); None without foot markers."""
+    leg = lm.legs.get(side, {})
+    pts = [leg[k] for k in ("heel", "toe", "ankle") if k in leg]
+    if not pts:
+        return None
+    mid = np.mean(pts, axis=0)
+    n = len(mid)
+    k = max(1, int(round(0.05 * rate)))
+    if n <= 2 * k:
+        return None
+    speed = np.full(n, np.inf)
+    with np.errstate(invalid="ignore"):
+        speed[k:n - k] = np.linalg.norm(mid[2 * k:] - mid[:-2 * k], axis=1) * rate / (2 * k)
+    speed[~np.isfinite(speed)] = np.inf
+    return speed < FOOT_STILL_M_S
+
+
 def _leg_length(lm: Landmarks) -> float | None:
     """Median thigh + shank length over both legs, m (None without hip/knee/ankle)."""
     vals = []
@@ -718,7 +742,8 @@ def _forces_agree_with_mass(total_fy: np.ndarray, standing: np.ndarray,
     if not rlo <= ratio <= rhi:
         _plaus.warn(source, f"the vertical force while standing gives {plate_kg:.3g} kg but "
                     f"the subject mass is {reference_kg:.4g} kg (ratio {ratio:.3g}): wrong "
-                    "vertical axis, force unit or sign, or the wrong subject? forces ignored",
+                    "vertical axis, force unit or sign, the wrong subject, or not standing on "
+                    "the plates? forces ignored",
                     checks)
         return False
     if abs(ratio - 1.0) > _plaus.MASS_TOLERANCE:
@@ -887,11 +912,13 @@ def analyze_trial(trial: Trial, subject: Subject | None = None, *,
         total_fy = sum(raw_forces[s]["F"] @ frame.up for s in SIDES)
         reference = subject.mass_kg if subject is not None else (
             mass_kg if mass_kg is not None else meta_mass)
-        # standing frames with both feet on the plates (a walk over the plates never
-        # has them: then the plates cannot weigh the subject)
+        # quiet standing on the plates: hip high, both feet still (so both on the
+        # ground; a walk over the plates never has such frames) and the forces recorded
         plate_standing = standing & raw_forces[SIDES[0]]["covered"]
         for s in SIDES:
-            plate_standing &= np.linalg.norm(raw_forces[s]["F"], axis=1) >= 20.0
+            still = _foot_still(lm, s, rate)
+            plate_standing &= still if still is not None else \
+                np.linalg.norm(raw_forces[s]["F"], axis=1) >= 20.0
         if not _forces_agree_with_mass(total_fy, plate_standing, reference, source,
                                        checks, summary):
             raw_forces, total_fy = None, None

@@ -572,6 +572,33 @@ def test_plausibility_files_through_the_cli(work, base, capsys):
         COUNTS[("plausibility", "cli")] += 1
 
 
+def test_one_plate_under_both_feet_weighs_the_subject(base):
+    """Both feet on one lab-frame plate (C3D-style FP1_* channels): the quiet-standing
+    frames still give the subject's mass, and no warning is raised."""
+    an = {n: base.analogs[n].to_numpy() for n in base.analog_names}
+    fx = an["grf_right_x"] + an["grf_left_x"]
+    fy = an["grf_right_y"] + an["grf_left_y"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cop = np.where(fy > 20, (np.nan_to_num(an["cop_right_x"]) * an["grf_right_y"]
+                                 + np.nan_to_num(an["cop_left_x"]) * an["grf_left_y"]) / fy,
+                       np.nan)
+    n = base.n_frames
+    plate = {"FP1_Fx": fx, "FP1_Fy": fy, "FP1_Fz": np.zeros(n), "FP1_COPx": cop,
+             "FP1_COPy": np.zeros(n), "FP1_COPz": np.zeros(n)}
+    units = {k: ("N" if "_F" in k else "m") for k in plate}
+    md = {k: v for k, v in base.metadata.items() if k != "subject_mass_kg"}
+    trial = Trial(base.time, points={p: base.points[p].to_numpy() for p in base.point_names},
+                  analogs=plate, units=units, rate_hz=base.rate_hz, metadata=md)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, summary = pipeline.analyze_trial(trial)
+    assert not [str(w.message) for w in caught
+                if issubclass(w.category, (PlausibilityWarning, RuntimeWarning))]
+    assert summary["subject"]["mass_source"].startswith("median vertical force")
+    assert abs(summary["subject"]["mass_kg"] - 82.0) < 82.0 * 0.02
+    COUNTS[("plausibility", "no false alarm")] += 1
+
+
 # ======================================================================= outputs
 def test_out_onto_an_input_is_refused(work, capsys):
     d = work / "out_input"
