@@ -174,9 +174,7 @@ def unique_inputs(files: list[str]) -> tuple[list[str], list[str]]:
     A file given twice (the same path, a link to it, or a copy with identical bytes)
     is analysed once: counting it twice would double a set in the session summary.
     """
-    import hashlib
-
-    from ..io._common import check_regular_file
+    from ..io._common import file_digest
 
     keep: list[str] = []
     errors: list[str] = []
@@ -184,8 +182,7 @@ def unique_inputs(files: list[str]) -> tuple[list[str], list[str]]:
     regular: list[str] = []
     for path in files:
         try:
-            check_regular_file(path)
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            digest = file_digest(path)
         except (LungelabError, OSError):
             keep.append(path)                  # the reader will report the problem
             continue

@@ -27,6 +27,7 @@ __all__ = [
     "atomic_write",
     "build_trial",
     "check_regular_file",
+    "file_digest",
     "check_time",
     "format_float",
     "from_json",
@@ -168,6 +169,30 @@ def read_bytes(path: str | os.PathLike[str], *,
     finally:
         os.close(fd)
     return p, b"".join(chunks)
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a regular file (hex), read in 1 MiB chunks through the same checks as
+    :func:`read_bytes` (so memory stays bounded).  Used to spot the same recording
+    given twice under different names."""
+    import hashlib
+
+    p, _ = check_regular_file(path)
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise DataFileError(p, _stat_problem(p, exc)) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DataFileError(p, "not a regular file: only regular files are read")
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+    except OSError as exc:
+        raise DataFileError(p, f"cannot read the file: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
 
 
 def read_lines(path: str | os.PathLike[str]) -> tuple[Path, list[str]]:
