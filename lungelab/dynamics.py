@@ -66,7 +66,6 @@ Ehrig R.M. et al. (2006) *J Biomech* 39(15):2798-2809 (SCoRE functional joint ce
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -358,11 +357,8 @@ def inverse_dynamics(
     """
     t = _as_time(time)
     n = t.size
-    p_hip = _as_points("hip", hip, n)
-    p_knee = _as_points("knee", knee, n)
-    p_ankle = _as_points("ankle", ankle, n)
-    p_heel = _as_points("heel", heel, n)
-    p_toe = _as_points("toe", toe, n)
+    pts = {name: _as_points(name, value, n) for name, value in
+           (("hip", hip), ("knee", knee), ("ankle", ankle), ("heel", heel), ("toe", toe))}
     if foot_distal not in ("toe", "ball"):
         raise InputRangeError("foot_distal", foot_distal, "'toe' or 'ball'")
     seg = _segment_parameters(segments, need_length=foot_distal == "ball")
@@ -374,7 +370,29 @@ def inverse_dynamics(
     if not isinstance(filter_grf, (bool, np.bool_)):
         raise InputRangeError("filter_grf", filter_grf, "True or False")
 
-    # ground load ------------------------------------------------------------
+    force, cop_xy, torque, in_contact = _ground_load(grf, cop, free_moment, n, thr, floor)
+    sign = _resolve_facing(facing, pts["heel"], pts["toe"])
+    pts = {name: _mirror(p, sign) for name, p in pts.items()}
+    force, cop_xy, torque = _mirror(force, sign), _mirror(cop_xy, sign), sign * torque
+    # moment of the ground load about the origin (linear in the load: filterable)
+    ground_moment = _cross(cop_xy, force) + torque
+    if cutoff_hz is not None:
+        pts, force, ground_moment = _lowpass_inputs(
+            t, pts, force, ground_moment, cutoff_hz, filter_order,
+            filter_grf and grf is not None)
+    kin = _segment_kinematics(t, pts, seg, foot_distal)
+    joints = _newton_euler(pts, kin, seg, force, ground_moment)
+    return _result_frame(t, joints, kin, force, in_contact, mass)
+
+
+def _ground_load(grf: ArrayLike | None, cop: ArrayLike | None, free_moment: ArrayLike | None,
+                 n: int, threshold_n: float, floor_y_m: float
+                 ) -> tuple[Array, Array, Array, Array]:
+    """The ground load on the foot: force (N), COP (m), free moment (N·m), contact flags.
+
+    Frames whose |GRF| is below ``threshold_n`` are off the plate: force, COP and free
+    moment are set to exactly zero there.  A NaN COP is an error only on contact frames.
+    """
     if grf is None:
         if cop is not None:
             raise InputRangeError("grf", None, "an (N, 2) array when cop is given")
@@ -387,75 +405,95 @@ def inverse_dynamics(
                                   "needed when grf is given")
         c = np.asarray(cop, dtype=float)
         if c.shape == (n,):
-            c = np.column_stack([c, np.full(n, floor)])
+            c = np.column_stack([c, np.full(n, floor_y_m)])
         cop_xy = _as_points("cop", c, n, allow_nan=True)
     torque = np.zeros(n) if free_moment is None else _as_series("free_moment", free_moment, n)
-    in_contact = np.hypot(force[:, 0], force[:, 1]) >= thr if thr > 0 else \
+    in_contact = np.hypot(force[:, 0], force[:, 1]) >= threshold_n if threshold_n > 0 else \
         np.any(force != 0, axis=1)
     bad_cop = in_contact & ~np.all(np.isfinite(cop_xy), axis=1)
     if np.any(bad_cop):
         i = int(np.flatnonzero(bad_cop)[0])
         raise InputRangeError("cop", f"<array, NaN at sample {i}>", "finite values",
                               f"the GRF at sample {i} is {np.hypot(*force[i]):.4g} N >= "
-                              f"contact_threshold_n={thr:g} N")
+                              f"contact_threshold_n={threshold_n:g} N")
     force = np.where(in_contact[:, None], force, 0.0)
     torque = np.where(in_contact, torque, 0.0)
     cop_xy = np.where(in_contact[:, None], cop_xy, 0.0)
+    return force, cop_xy, torque, in_contact
 
-    # mirror a subject facing -x ----------------------------------------------
-    sign = _resolve_facing(facing, p_heel, p_toe)
-    p_hip, p_knee, p_ankle, p_heel, p_toe, force, cop_xy = (
-        _mirror(p, sign) for p in (p_hip, p_knee, p_ankle, p_heel, p_toe, force, cop_xy))
-    torque = sign * torque
-    # moment of the ground load about the origin (linear in the load: filterable)
-    ground_moment = _cross(cop_xy, force) + torque
 
-    # filtering -----------------------------------------------------------------
-    if cutoff_hz is not None:
-        cutoff = _positive("cutoff_hz", cutoff_hz, "Hz")
-        dt = np.diff(t)
-        if np.ptp(dt) > 1e-3 * float(np.mean(dt)):
-            raise InputRangeError("time", _describe(t), "uniform sampling when cutoff_hz is given",
-                                  f"steps range from {dt.min():.6g} to {dt.max():.6g} s")
-        fs = 1.0 / float(np.mean(dt))
-        stacked = np.concatenate([p_hip, p_knee, p_ankle, p_heel, p_toe], axis=1)
-        stacked = lowpass(stacked, fs, cutoff, filter_order)
-        p_hip, p_knee, p_ankle, p_heel, p_toe = (stacked[:, 2 * i:2 * i + 2] for i in range(5))
-        if filter_grf and grf is not None:
-            load = lowpass(np.column_stack([force, ground_moment]), fs, cutoff, filter_order)
-            force, ground_moment = load[:, :2], load[:, 2]
+def _lowpass_inputs(t: Array, pts: dict[str, Array], force: Array, ground_moment: Array,
+                    cutoff_hz: float, filter_order: int, filter_grf: bool
+                    ) -> tuple[dict[str, Array], Array, Array]:
+    """Landmarks (m) and, optionally, the ground load (N, N·m about the origin) low-passed.
 
-    # segment kinematics ----------------------------------------------------------
-    foot_axis = p_toe - p_heel
+    Zero-lag Butterworth at ``cutoff_hz``; the ground load is filtered as force and
+    moment about the origin, both linear in the load, so the COP never blows up.
+    """
+    cutoff = _positive("cutoff_hz", cutoff_hz, "Hz")
+    dt = np.diff(t)
+    if np.ptp(dt) > 1e-3 * float(np.mean(dt)):
+        raise InputRangeError("time", _describe(t), "uniform sampling when cutoff_hz is given",
+                              f"steps range from {dt.min():.6g} to {dt.max():.6g} s")
+    fs = 1.0 / float(np.mean(dt))
+    names = list(pts)
+    stacked = lowpass(np.concatenate([pts[k] for k in names], axis=1), fs, cutoff, filter_order)
+    pts = {k: stacked[:, 2 * i:2 * i + 2] for i, k in enumerate(names)}
+    if filter_grf:
+        load = lowpass(np.column_stack([force, ground_moment]), fs, cutoff, filter_order)
+        force, ground_moment = load[:, :2], load[:, 2]
+    return pts, force, ground_moment
+
+
+def _segment_kinematics(t: Array, pts: dict[str, Array], seg: dict[str, dict[str, float]],
+                        foot_distal: str) -> dict[str, dict[str, Array]]:
+    """Segment COM positions (m) and accelerations (m/s²), angles (rad), ω (rad/s), α (rad/s²).
+
+    Angles are CCW from the anterior axis of heel→toe (foot), ankle→knee (shank) and
+    knee→hip (thigh); derivatives are central differences on ``t``.
+    """
+    foot_axis = pts["toe"] - pts["heel"]
     if foot_distal == "ball":
         norm = np.hypot(foot_axis[:, 0], foot_axis[:, 1])
         if np.any(norm <= 0):
             raise InputRangeError("toe", "<array>", "distinct from heel on every frame")
-        foot_com = p_heel + seg["foot"]["com_fraction"] * seg["foot"]["length_m"] * \
+        foot_com = pts["heel"] + seg["foot"]["com_fraction"] * seg["foot"]["length_m"] * \
             foot_axis / norm[:, None]
     else:
-        foot_com = p_heel + seg["foot"]["com_fraction"] * foot_axis
-    coms = {
+        foot_com = pts["heel"] + seg["foot"]["com_fraction"] * foot_axis
+    com = {
         "foot": foot_com,
-        "shank": p_knee + seg["shank"]["com_fraction"] * (p_ankle - p_knee),
-        "thigh": p_hip + seg["thigh"]["com_fraction"] * (p_knee - p_hip),
+        "shank": pts["knee"] + seg["shank"]["com_fraction"] * (pts["ankle"] - pts["knee"]),
+        "thigh": pts["hip"] + seg["thigh"]["com_fraction"] * (pts["knee"] - pts["hip"]),
     }
-    angles = {
+    angle = {
         "foot": _angle(foot_axis),
-        "shank": _angle(p_knee - p_ankle),
-        "thigh": _angle(p_hip - p_knee),
+        "shank": _angle(pts["knee"] - pts["ankle"]),
+        "thigh": _angle(pts["hip"] - pts["knee"]),
     }
-    omega: dict[str, Array] = {}
-    alpha: dict[str, Array] = {}
-    for name, ang in angles.items():
-        omega[name] = derivative(ang, t, n=1)
-        alpha[name] = derivative(ang, t, n=2)
-    com_acc = {name: derivative(c, t, n=2) for name, c in coms.items()}
+    return {
+        "com": com,
+        "com_acc": {name: derivative(c, t, n=2) for name, c in com.items()},
+        "angle": angle,
+        "omega": {name: derivative(a, t, n=1) for name, a in angle.items()},
+        "alpha": {name: derivative(a, t, n=2) for name, a in angle.items()},
+    }
 
-    # Newton-Euler, bottom-up -------------------------------------------------------
-    proximal = {"foot": p_ankle, "shank": p_knee, "thigh": p_hip}
-    distal = {"shank": p_ankle, "thigh": p_knee}
-    out: dict[str, Any] = {}
+
+def _newton_euler(pts: dict[str, Array], kin: dict[str, dict[str, Array]],
+                  seg: dict[str, dict[str, float]], force: Array, ground_moment: Array
+                  ) -> dict[str, Array]:
+    """Joint reaction forces (N) and moments (N·m, lab z, CCW) by the bottom-up recursion.
+
+    For each segment (foot, shank, thigh) Newton and Euler give the load of the
+    proximal segment from the distal load already known (the ground for the foot),
+    ``m a = F_prox + F_dist + m g`` and ``I α = M_prox + M_dist + (r_prox - c) × F_prox``
+    about the segment COM ``c``; the third law passes it up to the next segment.
+    """
+    proximal = {"foot": pts["ankle"], "shank": pts["knee"], "thigh": pts["hip"]}
+    distal = {"shank": pts["ankle"], "thigh": pts["knee"]}
+    coms = kin["com"]
+    out: dict[str, Array] = {}
     f_dist = force
     # moment of the distal load about the segment's COM, computed per segment below
     m_dist_about_com = ground_moment - _cross(coms["foot"], force)
@@ -463,8 +501,9 @@ def inverse_dynamics(
         m = seg[name]["mass_kg"]
         inertia = seg[name]["inertia_kgm2"]
         c = coms[name]
-        f_prox = m * com_acc[name] - m * _GRAVITY - f_dist
-        m_prox = inertia * alpha[name] - m_dist_about_com - _cross(proximal[name] - c, f_prox)
+        f_prox = m * kin["com_acc"][name] - m * _GRAVITY - f_dist
+        m_prox = inertia * kin["alpha"][name] - m_dist_about_com - \
+            _cross(proximal[name] - c, f_prox)
         out[f"{joint}_mz"] = m_prox
         out[f"{joint}_force_x_n"] = f_prox[:, 0]
         out[f"{joint}_force_y_n"] = f_prox[:, 1]
@@ -473,17 +512,23 @@ def inverse_dynamics(
             upper = SEGMENTS[SEGMENTS.index(name) + 1]
             f_dist = -f_prox
             m_dist_about_com = -m_prox + _cross(distal[upper] - coms[upper], f_dist)
+    return out
 
+
+def _result_frame(t: Array, joints: dict[str, Array], kin: dict[str, dict[str, Array]],
+                  force: Array, in_contact: Array, mass: float | None) -> pd.DataFrame:
+    """The documented output table: moments in the anatomical sign convention, forces, angles."""
+    angles = kin["angle"]
     df = pd.DataFrame(index=pd.Index(t, name="time_s"))
-    df["ankle_moment_nm"] = -out["ankle_mz"]
-    df["knee_moment_nm"] = out["knee_mz"]
-    df["hip_moment_nm"] = -out["hip_mz"]
+    df["ankle_moment_nm"] = -joints["ankle_mz"]
+    df["knee_moment_nm"] = joints["knee_mz"]
+    df["hip_moment_nm"] = -joints["hip_mz"]
     if mass is not None:
         for joint in _JOINTS:
             df[f"{joint}_moment_nm_per_kg"] = df[f"{joint}_moment_nm"] / mass
     for joint in _JOINTS:
-        df[f"{joint}_force_x_n"] = out[f"{joint}_force_x_n"]
-        df[f"{joint}_force_y_n"] = out[f"{joint}_force_y_n"]
+        df[f"{joint}_force_x_n"] = joints[f"{joint}_force_x_n"]
+        df[f"{joint}_force_y_n"] = joints[f"{joint}_force_y_n"]
     df["grf_x_n"] = force[:, 0]
     df["grf_y_n"] = force[:, 1]
     df["in_contact"] = in_contact
@@ -492,7 +537,7 @@ def inverse_dynamics(
     df["knee_flexion_rad"] = angles["thigh"] - angles["shank"]
     df["ankle_dorsiflexion_rad"] = np.pi / 2 - (angles["shank"] - angles["foot"])
     for name in SEGMENTS:
-        df[f"{name}_omega_rad_s"] = omega[name]
+        df[f"{name}_omega_rad_s"] = kin["omega"][name]
     return df
 
 
