@@ -1,4 +1,4 @@
-"""Run every lungelab benchmark, print one table, write ``benchmarks/results.md``.
+"""Run every lungelab benchmark, print one table, write ``out/bench/results.md``.
 
 Usage (from the repository root; ``make bench`` runs the first line)::
 
@@ -6,6 +6,11 @@ Usage (from the repository root; ``make bench`` runs the first line)::
     .venv/bin/python benchmarks/run_all.py --with-nbval    # + the nbval suite
     .venv/bin/python benchmarks/run_all.py --only chain import
     .venv/bin/python benchmarks/run_all.py --no-write      # print only
+    .venv/bin/python benchmarks/run_all.py --update        # also update benchmarks/results.md
+
+Results go to ``out/bench/results.md`` (ignored by git), so running a benchmark never
+dirties the checkout; ``--update`` (``make bench UPDATE=1``) also writes the committed
+``benchmarks/results.md`` that the README's speed table quotes.
 
 Every number in the table and in ``results.md`` is measured in this run on this
 machine (described at the top); ratios compare two things timed side by side in the
@@ -52,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also time `pytest --nbval notebooks` (slow)")
     ap.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), default=None,
                     help="run only these benchmarks")
-    ap.add_argument("--results", type=Path, default=HERE / "results.md",
-                    help="Markdown file to write (default benchmarks/results.md)")
+    ap.add_argument("--results", type=Path, default=HERE.parent / "out" / "bench" / "results.md",
+                    help="Markdown file to write (default out/bench/results.md)")
+    ap.add_argument("--update", action="store_true",
+                    help="also write the committed benchmarks/results.md")
     ap.add_argument("--no-write", action="store_true", help="do not write the results file")
     for mod in BENCHMARKS.values():
         mod.add_arguments(ap)
@@ -147,9 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         for n in r.notes:
             print(f"    {n}")
     if not options.no_write:
-        options.results.write_text(format_markdown(rows, machine, started, elapsed, argv,
-                                                   _load()), encoding="utf-8")
-        print(f"\nwrote {options.results}")
+        targets = [options.results] + ([HERE / "results.md"] if options.update else [])
+        options.results.parent.mkdir(parents=True, exist_ok=True)
+        text = format_markdown(rows, machine, started, elapsed, argv, _load())
+        for target in targets:
+            target.write_text(text, encoding="utf-8")
+            print(f"\nwrote {target}")
     return 0
 
 

@@ -65,16 +65,23 @@ _BESIER_WEIGHT_BEARING = 1.24
 
 
 def _angles(name: str, value, what: str = "numbers (knee flexion, deg)") -> np.ndarray:
-    """Float array (knee angles in deg by default); NaN allowed (infeasible rows)."""
+    """Float array (knee angles in deg by default); NaN allowed (it marks infeasible rows
+    and propagates), ±inf refused (no angle or moment is infinite)."""
     if isinstance(value, (str, bytes, bool)) or value is None:
         raise InputRangeError(name, value, what)
     try:
         arr = np.asarray(value)
         if arr.dtype.kind not in "fiu":
             raise TypeError
-        return arr.astype(float)
+        arr = arr.astype(float)
     except (TypeError, ValueError):
         raise InputRangeError(name, value, what) from None
+    if np.isinf(arr).any():
+        where = np.argwhere(np.isinf(arr))[0]
+        at = f" at index {tuple(int(i) for i in where)}" if arr.ndim else ""
+        raise InputRangeError(f"{name}{at}", float(arr[tuple(where)]), f"finite {what} (NaN "
+                              "marks a missing value)")
+    return arr
 
 
 def _check_options(model: str, sex: str) -> None:

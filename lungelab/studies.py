@@ -34,9 +34,11 @@ import numpy as np
 import pandas as pd
 
 from . import knee
-from .body import ExternalLoad, Subject
+from .body import ExternalLoad, Subject, _check_number
+from .errors import InputRangeError
 from .loads import JOINTS
 from .model import LungeModel
+from .posture import ANGLE_RANGES_DEG
 
 __all__ = [
     "CONVERGENCE_OPTIONS", "MOMENT_COLUMNS", "FRONT_COLUMNS", "LITERATURE",
@@ -121,6 +123,25 @@ LITERATURE = pd.DataFrame([
 """Published findings the notebooks compare with (from the project's reference sheet:
 /work/shared/reference/biomech-models.md; confidence tags kept)."""
 
+
+
+def _angle(name: str, value: object, angle: str) -> float:
+    """``value`` checked against the model's range for ``angle`` (deg)."""
+    return _check_number(name, value, *ANGLE_RANGES_DEG[angle], "deg")
+
+
+def _knee_travel(name: str, value: object) -> float:
+    """A knee-travel position (m past the toes, + forward), in the model's ±0.6 m range."""
+    return _check_number(name, value, -0.6, 0.6, "m")
+
+
+def _count(name: str, value: object, lo: int, hi: int) -> int:
+    """An integer count in [lo, hi] (grid sizes)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputRangeError(name, value, f"an integer in [{lo}, {hi}]")
+    if not lo <= int(value) <= hi:
+        raise InputRangeError(name, value, f"an integer in [{lo}, {hi}]")
+    return int(value)
 
 def literature(topic: str) -> pd.DataFrame:
     """The published findings about one topic (``knee_travel``, ``trunk_lean``,
@@ -535,6 +556,7 @@ def heel_knee_grid(model: LungeModel, n: int = 25, *, heel_range=(0.0, 1.0),
                    knee_range=(-0.25, 0.10), **posture) -> pd.DataFrame:
     """Heel share × knee travel grid (``n`` × ``n``) for a heat map; NaN loads where the
     posture cannot balance with that heel share."""
+    n = _count("n", n, 2, 1000)
     return grid(model, "front_heel_share", np.linspace(*heel_range, n),
                 "knee_past_toes_m", np.linspace(*knee_range, n), **posture)
 
@@ -604,6 +626,9 @@ def knee_travel_effect(model: LungeModel, restricted: float | None = None, free:
         extensor moment; NaN unless both are extensor and the free one is at least
         10 N·m).
     """
+    free = _knee_travel("free", free)
+    if restricted is not None:
+        restricted = _knee_travel("restricted", restricted)
     r = knee_over_ankle_m(model.subject) if restricted is None else restricted
     k = np.array([r, free])
     if hold_balance:
@@ -643,6 +668,9 @@ def knee_travel_crossover(model: LungeModel, restricted: float | None = None,
         holds the height below which letting the knee travel *lowers* the knee moment
         (NaN if the difference does not change sign between 0.2 and 20 m).
     """
+    free = _knee_travel("free", free)
+    if restricted is not None:
+        restricted = _knee_travel("restricted", restricted)
     r = knee_over_ankle_m(model.subject) if restricted is None else restricted
     z = (np.round(np.geomspace(0.3, 5.0, 41), 4) if heights_m is None
          else np.asarray(heights_m, float))
@@ -686,6 +714,7 @@ def knee_travel_same_balance(model: LungeModel, knee_past_toes_m=None, *,
     pandas.DataFrame
         :func:`sweep`-like rows with the solved ``trunk_lean_deg``.
     """
+    heel_share = _check_number("heel_share", heel_share, 0.0, 1.0, "")
     k = (np.round(np.arange(-0.25, 0.0501, 0.025), 3) if knee_past_toes_m is None
          else np.asarray(knee_past_toes_m, float))
     if front_share is None:
@@ -726,6 +755,8 @@ def trunk_lean_effect(model: LungeModel, upright: float = 0.0, lean: float = 30.
         Index (grf_convergence, quantity); columns ``upright``, ``lean`` (values in the
         quantity's unit: fraction, N·m or MPa) and ``change`` (lean − upright).
     """
+    upright = _angle("upright", upright, "trunk_lean_deg")
+    lean = _angle("lean", lean, "trunk_lean_deg")
     df = sweep(model, options=options, trunk_lean_deg=np.array([upright, lean]), **posture)
     rows = []
     for lab, g in df.groupby("grf_convergence", sort=False):
@@ -748,6 +779,7 @@ def balance_map(model: LungeModel, trunk_lean_deg=None, knee_past_toes_m=None, *
 
     Defaults: trunk lean −10..70° and knee travel −0.25..+0.15 m, 25 × 25.
     """
+    heel_share = _check_number("heel_share", heel_share, 0.0, 1.0, "")
     t = np.linspace(-10.0, 70.0, 25) if trunk_lean_deg is None else np.asarray(trunk_lean_deg)
     k = (np.linspace(-0.25, 0.15, 25) if knee_past_toes_m is None
          else np.asarray(knee_past_toes_m))
@@ -856,6 +888,7 @@ def hover_map(model: LungeModel, front_knee_flexion_deg=None, rear_knee_flexion_
     cannot reach the floor from the hip (the chain cannot close).
     Defaults: front 40-136° every 4°, rear 0-144° every 6° (25 × 25).
     """
+    clearance_m = _check_number("clearance_m", clearance_m, 0.0, 0.5, "m")
     f = (np.arange(40.0, 136.1, 4.0) if front_knee_flexion_deg is None
          else np.asarray(front_knee_flexion_deg, float))
     r = (np.arange(0.0, 144.1, 6.0) if rear_knee_flexion_deg is None
@@ -880,6 +913,7 @@ def touch_depth(model: LungeModel, rear_knee_flexion_deg=None, *,
         the knee never comes that low, or not inside ``bounds``), the step length and
         the front share there.
     """
+    clearance_m = _check_number("clearance_m", clearance_m, 0.0, 0.5, "m")
     r = (np.round(np.arange(60.0, 120.01, 10.0), 3) if rear_knee_flexion_deg is None
          else np.asarray(rear_knee_flexion_deg, float))
     df = solve_input(model, "rear_knee_height_m", np.full(r.shape, clearance_m),
@@ -1075,6 +1109,13 @@ def rep_profile(model: LungeModel, *, bottom_front_knee_deg: float = 90.0,
         One row per time sample and assumption: ``time_s``, ``phase`` and the model
         columns.
     """
+    bottom_front_knee_deg = _angle("bottom_front_knee_deg", bottom_front_knee_deg,
+                                   "front_knee_flexion_deg")
+    bottom_rear_knee_deg = _angle("bottom_rear_knee_deg", bottom_rear_knee_deg,
+                                  "rear_knee_flexion_deg")
+    top_front_knee_deg = _angle("top_front_knee_deg", top_front_knee_deg,
+                                "front_knee_flexion_deg")
+    dt_s = _check_number("dt_s", dt_s, 1e-3, 1.0, "s")
     down, pause, up = (float(x) for x in tempo_s)
     t = np.round(np.arange(0.0, down + pause + up + 1e-9, dt_s), 6)
     depth = bottom_front_knee_deg - top_front_knee_deg

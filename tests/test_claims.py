@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from _tolerances import same_close, stored_close
 
 import lungelab as ll
 from lungelab import claims, knee, studies, synthetic, viz
@@ -38,7 +39,11 @@ def curves(trials):
     return claims.front_leg_curves(trials)
 
 
-def close(a, b, tol=1e-9):
+def close(a, b, tol=None):
+    """Same-run comparison: relative to the quantity's scale unless ``tol`` (absolute,
+    in the quantity's unit) is given; see tests/_tolerances.py."""
+    if tol is None:
+        return same_close(a, b)
     return np.allclose(np.asarray(a, float), np.asarray(b, float), rtol=0, atol=tol,
                        equal_nan=True)
 
@@ -417,7 +422,7 @@ def test_stored_figures_are_the_package_figures(built):
                 if b is None:
                     continue
                 try:
-                    assert close(np.asarray(a, float), np.asarray(b, float), 1e-9)
+                    assert stored_close(np.asarray(a, float), np.asarray(b, float))
                 except (TypeError, ValueError):
                     assert list(a) == list(b)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from _tolerances import stored_close
 
 import lungelab as ll
 from lungelab import studies, viz
@@ -270,7 +271,7 @@ def test_stored_figures_are_the_package_figures(name, built):
                 if key in tf and tf[key] is not None and not isinstance(tf[key], str):
                     a, b = numeric(ts.get(key)), numeric(tf[key])
                     if a.dtype.kind == "f" and b.dtype.kind == "f":
-                        assert np.allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True), \
+                        assert stored_close(a, b), \
                             f"{name}: trace {tf.get('name')!r} {key} differs"
                     else:
                         assert a.tolist() == b.tolist()

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _tolerances import SAME_RUN_REL, same_close
 
 import lungelab as ll
 from lungelab import knee, studies
@@ -20,7 +21,11 @@ def model():
     return ll.LungeModel(ll.Subject(mass_kg=75, height_m=1.75, sex="male"))
 
 
-def close(a, b, tol=1e-9):
+def close(a, b, tol=None):
+    """Same-run comparison: relative to the quantity's scale unless ``tol`` (absolute,
+    in the quantity's unit) is given; see tests/_tolerances.py."""
+    if tol is None:
+        return same_close(a, b)
     a, b = np.asarray(a, float), np.asarray(b, float)
     return np.allclose(a, b, rtol=0, atol=tol, equal_nan=True)
 
@@ -62,7 +67,8 @@ def test_grid_keeps_exact_inputs_and_model_values(model):
     assert set(df["front_heel_share"]) == set(x) and set(df["knee_past_toes_m"]) == set(y)
     row = df[(df["front_heel_share"] == x[2]) & (df["knee_past_toes_m"] == y[1])].iloc[0]
     ref = model.evaluate(front_heel_share=x[2], knee_past_toes_m=y[1]).iloc[0]
-    assert math.isclose(row["front_knee_moment_nm"], ref["front_knee_moment_nm"], abs_tol=1e-9)
+    assert math.isclose(row["front_knee_moment_nm"], ref["front_knee_moment_nm"],
+                        rel_tol=SAME_RUN_REL)
 
 
 def test_solve_input_hits_the_target_and_flags_misses(model):
@@ -79,7 +85,7 @@ def test_solve_input_hits_the_target_and_flags_misses(model):
     # the solution is the model's posture: evaluating it again gives the same row
     again = model.evaluate(trunk_lean_deg=df["trunk_lean_deg"][1], front_share=0.58)
     assert math.isclose(again["front_knee_moment_nm"][0], df["front_knee_moment_nm"][1],
-                        abs_tol=1e-9)
+                        rel_tol=SAME_RUN_REL)
 
 
 def test_solve_input_steps_over_postures_that_cannot_be_built(model):

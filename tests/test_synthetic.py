@@ -272,3 +272,15 @@ def test_loader_errors_name_the_file(tmp_path):
     bad.write_text("\n".join(text[:200]) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="trunc.csv.*rows"):
         datasets.read_synthetic(bad)
+
+
+def test_regeneration_check_allows_one_last_digit_and_nothing_more():
+    # machine-dependent rounding may move a stored 0.1 mm value by one unit, never more
+    head = "# rate_hz: 100\ntime_s,hip_x [mm],grf_right_y [N]\n"
+    same = head + "0.010,12.3,700.1\n"
+    assert synthetic.text_difference(same, same) == ""
+    assert synthetic.text_difference(same, head + "0.010,12.4,700.0\n") == ""
+    assert "field 2" in synthetic.text_difference(same, head + "0.010,12.5,700.1\n")
+    assert "field 3" in synthetic.text_difference(same, head + "0.010,12.3,\n")
+    assert "header" in synthetic.text_difference(same, same.replace("100", "120"))
+    assert "lines" in synthetic.text_difference(same, same + "0.020,12.3,700.1\n")
