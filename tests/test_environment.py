@@ -58,3 +58,32 @@ def test_python_minimum_agrees():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert data["project"]["requires-python"] == ">=3.10"
     assert "python>=3.10" in (ROOT / "environment.yml").read_text()
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements" / "lock.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"requirements/lock.txt: {line!r} is not an exact pin"
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_lock_pins_every_core_and_dev_dependency_within_pyproject_ranges():
+    """CI installs with requirements/lock.txt as constraints (``make lock`` writes it):
+    every package the test command needs must be pinned, inside pyproject's range."""
+    from packaging.specifiers import SpecifierSet
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    reqs = list(data["project"]["dependencies"]) + list(
+        data["project"]["optional-dependencies"]["dev"])
+    lock = _lock()
+    for req in reqs:
+        if "python_version" in req:
+            continue
+        name, spec = _split(req)
+        name = name.split("[")[0]
+        assert name in lock, f"{name} is not pinned in requirements/lock.txt (run make lock)"
+        assert SpecifierSet(spec).contains(lock[name]), (
+            f"{name}=={lock[name]} in the lock is outside pyproject's {spec!r}")
