@@ -5,7 +5,12 @@
 * Locale and time zone are fixed (``C.UTF-8``, UTC) so number and date formatting in
   written files and printed reports do not follow the user's settings.
 * Hypothesis runs derandomised without an example database (each module's settings
-  say so too), so a failure on one machine replays on every other.
+  say so too), so a failure on one machine replays on every other.  Hypothesis also seeds
+  its generators with literal constants it finds in the *already imported* local modules
+  (``hypothesis.internal.conjecture.providers._get_local_constants``), so the fuzzers'
+  per-outcome counts depend on which tests ran before them: ``pytest tests/test_io_fuzz.py``
+  alone and the full ``make test`` report different splits (same total).  For one command
+  they are the same on every machine and with any ``PYTHONHASHSEED`` (checked twice).
 
 Tolerances for comparing numbers live in ``tests/_tolerances.py``.
 """
